@@ -1,0 +1,1 @@
+"""Printer and scanner drivers over pyserial transports, and device simulators."""

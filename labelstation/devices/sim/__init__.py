@@ -1,0 +1,1 @@
+"""Device simulators: a virtual ZPL printer and a virtual scanner, reachable by URL."""

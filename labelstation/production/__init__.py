@@ -1,0 +1,1 @@
+"""Products, serial pools, batches, print engine, verification and reconciliation."""

@@ -1,0 +1,1 @@
+"""Display-list renderers (PDF, PNG, ZPL), symbol encoders and the decode-back verifier."""

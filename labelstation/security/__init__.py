@@ -1,0 +1,1 @@
+"""Users, roles, passwords, electronic signatures and the tamper-evident audit trail."""

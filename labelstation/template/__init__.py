@@ -1,0 +1,1 @@
+"""Label templates: model, schema, expressions, canonical hash, layout to a display list."""

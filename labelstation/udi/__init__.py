@@ -1,0 +1,1 @@
+"""HIBCC UDI: primary and secondary data, build and parse."""

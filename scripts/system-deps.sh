@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and benchmarks drive for real (socat pty pairs,
+# PostgreSQL, Xvfb, poppler's pdftoppm, glabels as the rendering peer) when they are missing.
+# Only root can install; anyone else is told what is missing and the dependent tests skip.
+set -euo pipefail
+need=()
+command -v socat >/dev/null || need+=(socat)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v Xvfb >/dev/null || need+=(xvfb)
+command -v glabels-3-batch >/dev/null || need+=(glabels)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+dpkg -s libxcb-cursor0 >/dev/null 2>&1 || need+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "system-deps: not root, cannot install: ${need[*]}" >&2
+    exit 0
+fi
+echo "system-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,239 @@
+"""Encoders backed by zint (``zint-bindings``): content in, module matrix out.
+
+zint does the standards work (GS1 syntax and check digits, Data Matrix/QR error correction,
+Code 128 code-set optimisation); this module only prepares its input, reads the encoded module
+rows back (``Symbol.encoded_data``, bit-packed rows of up to 1152 modules, least significant bit
+first) and turns zint's complaints into LabelStation errors. Warnings are promoted to errors
+(``WarningLevel.FAIL_ALL``): a bad check digit must stop a label, not scroll past in a log.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+import zint
+
+from labelstation.errors import GS1Error, UDIError, ValidationError
+from labelstation.symbols._gs1split import bracketed, human_readable, split_element_string
+from labelstation.symbols.registry import Encoded, Encoder, SymbologyInfo
+
+_ROW_BYTES = 144  # zint's encoded_data rows are 1152 bits wide
+_QR_ECC = {"L": 1, "M": 2, "Q": 3, "H": 4}
+
+
+def _refuse(info: SymbologyInfo, data: str, exc: Exception) -> ValidationError:
+    """Turn zint's ``RuntimeError('Error 261: …')`` into an error naming kind and data."""
+    detail = str(exc).split(": ", 1)[-1]
+    cls = GS1Error if info.is_gs1 else ValidationError
+    return cls(f"{info.kind} data {data!r}: {detail}")
+
+
+def _check_options(info: SymbologyInfo, options: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        expected = ", ".join(sorted(allowed)) or "none"
+        raise ValidationError(
+            f"{info.kind} option {unknown[0]!r}: not supported; expected one of: {expected}"
+        )
+
+
+def _new_symbol(symbology: zint.Symbology) -> zint.Symbol:
+    symbol = zint.Symbol()
+    symbol.symbology = symbology
+    symbol.warn_level = zint.WarningLevel.FAIL_ALL
+    symbol.show_text = False
+    return symbol
+
+
+def _modules(symbol: zint.Symbol) -> tuple[tuple[bool, ...], ...]:
+    raw = bytes(symbol.encoded_data)
+    width = symbol.width
+    rows = []
+    for r in range(symbol.rows):
+        bits = int.from_bytes(raw[r * _ROW_BYTES : (r + 1) * _ROW_BYTES], "little")
+        rows.append(tuple(bool(bits >> c & 1) for c in range(width)))
+    return tuple(rows)
+
+
+def _stacked_row_heights(symbol: zint.Symbol) -> tuple[float, ...]:
+    """Row heights in modules of a stacked symbol, read from zint's vector output.
+
+    ``Symbol.row_height`` is not readable through these bindings, so the row boundaries are
+    taken from the y positions of the vector rectangles (2 vector units per module at scale 1).
+    """
+    symbol.buffer_vector()
+    vector = symbol.vector
+    tops = sorted({round(rect.y, 3) for rect in vector.rectangles})
+    bottoms = sorted({round(rect.y + rect.height, 3) for rect in vector.rectangles})
+    edges = sorted(set(tops) | {bottoms[-1]})
+    heights = tuple((b - a) / 2 for a, b in itertools.pairwise(edges))
+    if len(heights) != symbol.rows:
+        raise ValidationError(  # pragma: no cover - zint always draws every row
+            f"stacked symbol: {len(heights)} row heights for {symbol.rows} rows; expected equal"
+        )
+    return heights
+
+
+def _linear_heights(
+    info: SymbologyInfo, symbol: zint.Symbol, options: Mapping[str, Any]
+) -> tuple[float, ...]:
+    if symbol.rows > 1:
+        return _stacked_row_heights(symbol)
+    bar_height = options.get("bar_height")
+    if bar_height is None:
+        return (0.0,)
+    if not isinstance(bar_height, int | float) or bar_height <= 0:
+        raise ValidationError(
+            f"{info.kind} option 'bar_height' {bar_height!r}: expected a positive number of modules"
+        )
+    return (float(bar_height),)
+
+
+def _finish(
+    info: SymbologyInfo,
+    data: str,
+    symbol: zint.Symbol,
+    hri: str,
+    options: Mapping[str, Any],
+) -> Encoded:
+    modules = _modules(symbol)
+    heights = tuple(1.0 for _ in modules) if info.is_2d else _linear_heights(info, symbol, options)
+    return Encoded(
+        kind=info.kind,
+        data=data,
+        modules=modules,
+        row_heights=heights,
+        symbology_id=info.symbology_id,
+        hri=hri,
+        is_2d=info.is_2d,
+        quiet_zone_modules=info.quiet_zone_modules,
+    )
+
+
+def _encode(info: SymbologyInfo, data: str, symbol: zint.Symbol, text: str) -> None:
+    try:
+        symbol.encode(text)
+    except RuntimeError as exc:
+        raise _refuse(info, data, exc) from None
+
+
+def encode_gs1(symbology: zint.Symbology, allowed: set[str]) -> Encoder:
+    """Build an encoder for a GS1 symbology (data = element string with GS separators)."""
+
+    def _encoder(info: SymbologyInfo, data: str, options: Mapping[str, Any]) -> Encoded:
+        _check_options(info, options, allowed)
+        pairs = split_element_string(data)
+        symbol = _new_symbol(symbology)
+        if options.get("stacked"):
+            symbol.symbology = zint.Symbology.DBAR_EXPSTK
+            columns = options.get("columns")
+            if columns is not None:
+                symbol.option_2 = int(columns)
+        symbol.input_mode = zint.InputMode.GS1
+        _apply_2d_options(info, symbol, options)
+        _encode(info, data, symbol, bracketed(pairs))
+        return _finish(info, data, symbol, human_readable(pairs), options)
+
+    return _encoder
+
+
+def _apply_2d_options(info: SymbologyInfo, symbol: zint.Symbol, options: Mapping[str, Any]) -> None:
+    if "DataMatrix" in info.zxing_formats:
+        if not options.get("rectangular", False):
+            symbol.option_3 = zint.DataMatrixOptions.SQUARE
+    elif "QRCode" in info.zxing_formats:
+        ecc = options.get("ecc", "M")
+        if ecc not in _QR_ECC:
+            raise ValidationError(f"{info.kind} option 'ecc' {ecc!r}: expected one of L, M, Q, H")
+        symbol.option_1 = _QR_ECC[ecc]
+
+
+def encode_text(symbology: zint.Symbology, allowed: set[str]) -> Encoder:
+    """Build an encoder for a non-GS1 symbology that carries arbitrary text."""
+
+    def _encoder(info: SymbologyInfo, data: str, options: Mapping[str, Any]) -> Encoded:
+        _check_options(info, options, allowed)
+        if not data:
+            raise ValidationError(f"{info.kind} data '': expected at least one character")
+        symbol = _new_symbol(symbology)
+        symbol.input_mode = zint.InputMode.UNICODE
+        if any(ord(ch) > 0xFF for ch in data):
+            if not info.is_2d:
+                raise ValidationError(
+                    f"{info.kind} data {data!r}: character {_first_wide(data)!r} is outside "
+                    "ISO 8859-1; expected Latin-1 text for a linear symbol"
+                )
+            symbol.eci = 26  # UTF-8, announced so every reader decodes the same text
+        _apply_2d_options(info, symbol, options)
+        _encode(info, data, symbol, data)
+        return _finish(info, data, symbol, "" if info.is_2d else data, options)
+
+    return _encoder
+
+
+def _first_wide(data: str) -> str:
+    return next(ch for ch in data if ord(ch) > 0xFF)
+
+
+def encode_digits(symbology: zint.Symbology, length: int, zint_length: int) -> Encoder:
+    """Build an encoder for a fixed-length numeric retail/logistics symbol with check digit.
+
+    ``data`` carries the check digit (as scanned). zint is given ``zint_length`` digits: when
+    it wants the data without the check digit, it computes the digit and the result is
+    compared with the one given, so a wrong check digit is refused, never silently fixed.
+    """
+
+    def _encoder(info: SymbologyInfo, data: str, options: Mapping[str, Any]) -> Encoded:
+        _check_options(info, options, {"bar_height"})
+        if len(data) != length or not data.isascii() or not data.isdigit():
+            raise ValidationError(
+                f"{info.kind} data {data!r}: expected exactly {length} digits "
+                "including the check digit"
+            )
+        symbol = _new_symbol(symbology)
+        _encode(info, data, symbol, data[:zint_length])
+        text = symbol.text.replace(" ", "")
+        if text != data:
+            raise ValidationError(
+                f"{info.kind} data {data!r}: invalid check digit {data[-1]!r}, "
+                f"expected {text[-1]!r}"
+            )
+        return _finish(info, data, symbol, data, options)
+
+    return _encoder
+
+
+def encode_hibc(symbology: zint.Symbology) -> Encoder:
+    """Build an encoder for HIBC LIC/PAS data given as scanned: ``+``, data, check character.
+
+    zint adds the ``+`` and computes the modulo-43 check character itself; the one given is
+    compared with zint's so that a wrong check character is refused.
+    """
+
+    def _encoder(info: SymbologyInfo, data: str, options: Mapping[str, Any]) -> Encoded:
+        allowed = {"rectangular"} if info.is_2d else {"bar_height"}
+        _check_options(info, options, allowed)
+        if len(data) < 3 or not data.startswith("+"):
+            raise UDIError(
+                f"{info.kind} data {data!r}: expected '+', the HIBC data and its check character"
+            )
+        body = data[1:-1]
+        check = _new_symbol(zint.Symbology.HIBC_128)
+        _encode(info, data, check, body)
+        expected = check.text.strip("*")
+        if expected != data:
+            raise UDIError(
+                f"{info.kind} data {data!r}: invalid HIBC check character {data[-1]!r}, "
+                f"expected {expected[-1]!r}"
+            )
+        if symbology == zint.Symbology.HIBC_128:
+            symbol = check
+        else:
+            symbol = _new_symbol(symbology)
+            _apply_2d_options(info, symbol, options)
+            _encode(info, data, symbol, body)
+        return _finish(info, data, symbol, "" if info.is_2d else f"*{data}*", options)
+
+    return _encoder

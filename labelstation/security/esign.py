@@ -1,0 +1,221 @@
+"""Electronic signatures (21 CFR 11.50, 11.70, 11.200).
+
+A :class:`Signature` records who signed (user ID and printed name), when (UTC, whole seconds),
+what it means (:class:`Meaning`) and exactly what was signed: the record's type, ID and the
+SHA-256 of its content. Its :attr:`Signature.signature_hash` is the SHA-256 of the canonical
+JSON of all of that plus the audit-chain head at the moment of signing, so the signature cannot
+be excised or moved to another record (§11.70): :func:`verify_signature` recomputes the hash and
+compares the record it is shown with the one it was made for.
+
+Credentials follow §11.200(a)(1): the first signing in a session needs the user ID and the
+password; later signings in the same session need only the password, and only the session's
+own user can sign (:func:`signing_user_id`).
+
+>>> import datetime as dt
+>>> sig = Signature.create(
+...     signer_id="jroe", signer_name="Jane Roe", meaning=Meaning.APPROVED,
+...     signed_at=dt.datetime(2026, 11, 25, 14, 3, 27, tzinfo=dt.UTC),
+...     record_type="template", record_id="eu-fmd-carton v3", content_hash="ab" * 32,
+...     audit_seq=41, audit_hash="cd" * 32)
+>>> manifestation(sig)
+'Approved by Jane Roe (jroe) on 2026-11-25 14:03 UTC — meaning: approved'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from labelstation.errors import AuthenticationError, IntegrityError, ValidationError
+from labelstation.security.session import UserSession
+from labelstation.template.canonical import canonical_json
+
+
+class Meaning(StrEnum):
+    """What a signature means (§11.50(a)(3)), stated in words on every display and printout."""
+
+    AUTHORED = "authored"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    RELEASED = "released"
+    VOIDED = "voided"
+    REJECTED = "rejected"
+    RETIRED = "retired"
+
+
+def _utc_seconds(moment: dt.datetime) -> dt.datetime:
+    """Normalise to aware UTC with whole seconds (what every database keeps exactly)."""
+    if moment.tzinfo is None:
+        raise ValidationError(
+            f"signature time {moment.isoformat()}: expected a timezone-aware UTC time"
+        )
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _check_hex64(field: str, value: str) -> None:
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise ValidationError(f"{field} {value!r}: expected 64 lowercase hex digits (SHA-256)")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One electronic signature, bound to one record's content and to the audit chain."""
+
+    signer_id: str
+    signer_name: str
+    meaning: Meaning
+    signed_at: dt.datetime
+    record_type: str
+    record_id: str
+    content_hash: str
+    audit_seq: int
+    audit_hash: str
+    signature_hash: str
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        signer_id: str,
+        signer_name: str,
+        meaning: Meaning,
+        signed_at: dt.datetime,
+        record_type: str,
+        record_id: str,
+        content_hash: str,
+        audit_seq: int,
+        audit_hash: str,
+    ) -> Signature:
+        """Build a signature and compute its hash over every other field.
+
+        Raises:
+            ValidationError: the time is naive, or a hash is not a SHA-256 hex digest.
+        """
+        _check_hex64("content hash", content_hash)
+        signed_at = _utc_seconds(signed_at)
+        manifest = _manifest(
+            signer_id,
+            signer_name,
+            meaning,
+            signed_at,
+            record_type,
+            record_id,
+            content_hash,
+            audit_seq,
+            audit_hash,
+        )
+        return cls(
+            signer_id=signer_id,
+            signer_name=signer_name,
+            meaning=meaning,
+            signed_at=signed_at,
+            record_type=record_type,
+            record_id=record_id,
+            content_hash=content_hash,
+            audit_seq=audit_seq,
+            audit_hash=audit_hash,
+            signature_hash=hashlib.sha256(canonical_json(manifest)).hexdigest(),
+        )
+
+    def manifest(self) -> dict[str, Any]:
+        """The exact document :attr:`signature_hash` is the SHA-256 of (canonical JSON)."""
+        return _manifest(
+            self.signer_id,
+            self.signer_name,
+            self.meaning,
+            _utc_seconds(self.signed_at),
+            self.record_type,
+            self.record_id,
+            self.content_hash,
+            self.audit_seq,
+            self.audit_hash,
+        )
+
+
+def _manifest(
+    signer_id: str,
+    signer_name: str,
+    meaning: Meaning,
+    signed_at: dt.datetime,
+    record_type: str,
+    record_id: str,
+    content_hash: str,
+    audit_seq: int,
+    audit_hash: str,
+) -> dict[str, Any]:
+    return {
+        "signer_id": signer_id,
+        "signer_name": signer_name,
+        "meaning": meaning.value,
+        "signed_at": signed_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "record_type": record_type,
+        "record_id": record_id,
+        "content_hash": content_hash,
+        "audit_seq": audit_seq,
+        "audit_hash": audit_hash,
+    }
+
+
+def verify_signature(
+    signature: Signature, *, record_type: str, record_id: str, content_hash: str
+) -> None:
+    """Check ``signature`` is intact and was made for exactly this record and content.
+
+    Raises:
+        IntegrityError: the stored signature fields no longer hash to its signature hash, or it
+            was made for another record, or for other content than ``content_hash``.
+    """
+    recomputed = hashlib.sha256(canonical_json(signature.manifest())).hexdigest()
+    if recomputed != signature.signature_hash:
+        raise IntegrityError(
+            f"signature {signature.signature_hash} by {signature.signer_id}: its fields hash to "
+            f"{recomputed}: the signature record was altered"
+        )
+    if (signature.record_type, signature.record_id) != (record_type, record_id):
+        raise IntegrityError(
+            f"signature {signature.signature_hash} by {signature.signer_id}: made for "
+            f"{signature.record_type} {signature.record_id}, not for {record_type} {record_id}"
+        )
+    if signature.content_hash != content_hash:
+        raise IntegrityError(
+            f"{record_type} {record_id}: content hash {content_hash} does not match the "
+            f"{signature.meaning.value} signature's {signature.content_hash}"
+        )
+
+
+def manifestation(signature: Signature) -> str:
+    """The human-readable line §11.50 requires on screens, proofs and reports."""
+    return (
+        f"{signature.meaning.value.capitalize()} by {signature.signer_name} "
+        f"({signature.signer_id}) on {_utc_seconds(signature.signed_at):%Y-%m-%d %H:%M} UTC "
+        f"— meaning: {signature.meaning.value}"
+    )
+
+
+def signing_user_id(session: UserSession, user_id: str | None) -> str:
+    """Decide whose password a signing must check, under §11.200(a)(1).
+
+    The first signing in a session needs the user ID as well as the password; later ones may
+    omit it. Whatever is given must be the session's own user: nobody signs in another's session.
+
+    Raises:
+        AuthenticationError: the session is locked, the user ID is missing on a first signing,
+            or it names someone other than the session's user.
+    """
+    session.check_active()
+    if user_id is None:
+        if not session.signed_once:
+            raise AuthenticationError(
+                f"signature in the session of {session.user_id}: the first signing in a "
+                "session needs the user ID and the password"
+            )
+        return session.user_id
+    if user_id != session.user_id:
+        raise AuthenticationError(
+            f"signature user ID {user_id!r}: expected {session.user_id!r}, the user signed in "
+            "to this session"
+        )
+    return user_id

@@ -3,9 +3,9 @@
 Layout uses them to size a symbol; every renderer draws what they return (the glabels
 glbarcode pattern), so the PDF, the PNG and the verifier agree on one encoding.
 
->>> enc = encode("gs1-datamatrix", "0109506000134352\\x1d21ABC")
->>> enc.symbology_id, enc.width_modules, enc.height_modules
-(']d2', 16, 16.0)
+>>> enc = encode("gs1-datamatrix", "010950600013435221ABC")
+>>> enc.symbology_id, enc.width_modules, enc.height_modules, enc.hri
+(']d2', 18, 18.0, '(01)09506000134352(21)ABC')
 >>> symbology("gs1-128").quiet_zone_modules
 10
 """

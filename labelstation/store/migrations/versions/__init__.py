@@ -1,0 +1,1 @@
+"""Alembic revisions, one module each, chained by ``down_revision``."""

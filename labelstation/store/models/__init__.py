@@ -4,5 +4,8 @@ Alembic's ``env.py`` and the test fixtures import this package; add one line per
 """
 
 from labelstation.store.models import audit as audit
+from labelstation.store.models import products as products
+from labelstation.store.models import templates as templates
+from labelstation.store.models import users as users
 
-__all__ = ["audit"]
+__all__ = ["audit", "products", "templates", "users"]

@@ -18,6 +18,7 @@ import zint
 from labelstation.errors import GS1Error, UDIError, ValidationError
 from labelstation.symbols._gs1split import bracketed, human_readable, split_element_string
 from labelstation.symbols.registry import Encoded, Encoder, SymbologyInfo
+from labelstation.udi.hibc import check_character
 
 _ROW_BYTES = 144  # zint's encoded_data rows are 1152 bits wide
 _QR_ECC = {"L": 1, "M": 2, "Q": 3, "H": 4}
@@ -208,8 +209,9 @@ def encode_digits(symbology: zint.Symbology, length: int, zint_length: int) -> E
 def encode_hibc(symbology: zint.Symbology) -> Encoder:
     """Build an encoder for HIBC LIC/PAS data given as scanned: ``+``, data, check character.
 
-    zint adds the ``+`` and computes the modulo-43 check character itself; the one given is
-    compared with zint's so that a wrong check character is refused.
+    The check character is verified with :func:`labelstation.udi.hibc.check_character`, so a
+    wrong one is refused; zint is then given the data between ``+`` and the check character
+    and adds both itself (``HIBC_128``/``HIBC_DM``), which decodes to exactly ``data``.
     """
 
     def _encoder(info: SymbologyInfo, data: str, options: Mapping[str, Any]) -> Encoded:
@@ -219,21 +221,15 @@ def encode_hibc(symbology: zint.Symbology) -> Encoder:
             raise UDIError(
                 f"{info.kind} data {data!r}: expected '+', the HIBC data and its check character"
             )
-        body = data[1:-1]
-        check = _new_symbol(zint.Symbology.HIBC_128)
-        _encode(info, data, check, body)
-        expected = check.text.strip("*")
-        if expected != data:
+        expected = check_character(data[:-1])
+        if data[-1] != expected:
             raise UDIError(
                 f"{info.kind} data {data!r}: invalid HIBC check character {data[-1]!r}, "
-                f"expected {expected[-1]!r}"
+                f"expected {expected!r}"
             )
-        if symbology == zint.Symbology.HIBC_128:
-            symbol = check
-        else:
-            symbol = _new_symbol(symbology)
-            _apply_2d_options(info, symbol, options)
-            _encode(info, data, symbol, body)
+        symbol = _new_symbol(symbology)
+        _apply_2d_options(info, symbol, options)
+        _encode(info, data, symbol, data[1:-1])
         return _finish(info, data, symbol, "" if info.is_2d else f"*{data}*", options)
 
     return _encoder

@@ -495,6 +495,9 @@ class HibcUdi:
             raise UDIError(f"HIBC primary {self.primary!r}: expected HibcPrimary")
         if self.secondary is not None and not isinstance(self.secondary, HibcSecondary):
             raise UDIError(f"HIBC secondary {self.secondary!r}: expected HibcSecondary")
+        if self.secondary is None and not self.combined:
+            # One symbol either way: store one spelling so that parse(build(...)) compares equal.
+            object.__setattr__(self, "combined", True)
 
     @property
     def data(self) -> str:
@@ -760,6 +763,8 @@ def parse(text: str) -> HibcUdi:
             f"HIBC data {text!r}: a secondary data structure alone; expected the primary "
             "(+ and a 4-character LIC) first"
         )
+    if not _LIC.fullmatch(data[1:5]):
+        raise UDIError(f"HIBC LIC {data[1:5]!r}: expected 4 characters A-Z or 0-9, first a letter")
     match = _ALNUM.match(data, 1)
     end = match.end() if match else 1
     run = data[1:end]

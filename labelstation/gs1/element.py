@@ -1,0 +1,370 @@
+"""GS1 element strings: validated (AI, value) pairs and their three spellings.
+
+An :class:`ElementString` is what a GS1 symbol carries. It is only ever built through
+:func:`build`, which refuses anything the GS1 Barcode Syntax Dictionary does not allow (unknown
+AI, wrong length or character, bad check digit, impossible date, missing requisite, forbidden
+pairing), so a value of this type is always fit to print. It has three spellings:
+
+* :attr:`ElementString.data`: what a scanner reports after the symbology identifier, with GS
+  (0x1D) only after a variable-length AI that is not last;
+* :attr:`ElementString.hri`: the human-readable interpretation ``(01)...(10)...``;
+* :meth:`ElementString.digital_link`: the GS1 Digital Link URI.
+
+>>> es = build([("01", "09506000134352"), ("10", "ABC123"), ("17", "271231")])
+>>> es.hri
+'(01)09506000134352(17)271231(10)ABC123'
+>>> es.data
+'0109506000134352172712311' + '0ABC123'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from labelstation.errors import GS1Error
+from labelstation.gs1.ai import AI, CSET_NAMES, ai_info, ai_table, matches
+from labelstation.gs1.linters import DATE_LINTERS, LINTERS, TIME_LINTERS, LintContext, resolve_year
+
+GS = "\x1d"
+DEFAULT_DL_BASE = "https://id.gs1.org"
+
+_CSET_CLASS = {
+    "N": "0-9",
+    "X": "!\"%&'()*+,\\-./0-9:;<=>?A-Z_a-z",
+    "Y": "#\\-/0-9A-Z",
+    "Z": "A-Za-z0-9_\\-=",
+}
+_CSET_RE = {name: re.compile(f"[{cls}]*") for name, cls in _CSET_CLASS.items()}
+# AIs whose last AI digit gives the number of decimal places of a measure or amount.
+_DECIMAL_PREFIXES = ("31", "32", "33", "34", "35", "36", "390", "392", "394", "395")
+Parsed = dt.date | dt.datetime | Decimal | str
+
+
+@dataclass(frozen=True)
+class BuildPolicy:
+    """Choices the GS1 standard leaves to the user of the data.
+
+    Attributes:
+        forbid_day_00: Refuse day ``00`` in YYMMD0 dates. Healthcare guidance is moving away
+            from "last day of the month" expiry dates; a site can make that a rule.
+        check_pairings: Apply the dictionary's ``req=`` and ``ex=`` rules. Turn off only for a
+            partial message that is combined with another carrier on the same item.
+    """
+
+    forbid_day_00: bool = False
+    check_pairings: bool = True
+
+
+DEFAULT_POLICY = BuildPolicy()
+
+
+@dataclass(frozen=True)
+class Element:
+    """One AI and its value as encoded.
+
+    Attributes:
+        ai: The AI code, e.g. ``"17"``.
+        value: The raw value exactly as carried in the symbol.
+        title: GS1's data title of the AI.
+        parsed: ``datetime.date`` for a date AI (day 00 resolved to the month's last day),
+            ``datetime.datetime`` for a date with a time, ``Decimal`` for measures and amounts
+            with an implied decimal point (310n ...), else the value as ``str``.
+    """
+
+    ai: str
+    value: str
+    title: str
+    parsed: Parsed = field(compare=False)
+
+    @property
+    def hri(self) -> str:
+        """``(ai)value`` as printed under a symbol."""
+        return f"({self.ai}){self.value}"
+
+
+@dataclass(frozen=True)
+class ElementString:
+    """A validated GS1 element string (build it with :func:`build` or :func:`parse`).
+
+    Attributes:
+        elements: The elements in encoded order: predefined-length AIs first, then the others in
+            the order they were given.
+    """
+
+    elements: tuple[Element, ...]
+
+    def __iter__(self) -> Iterator[Element]:
+        return iter(self.elements)
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def get(self, ai: str) -> Element | None:
+        """The element with this AI, or None."""
+        for element in self.elements:
+            if element.ai == ai:
+                return element
+        return None
+
+    def __getitem__(self, ai: str) -> str:
+        """The raw value of ``ai``; KeyError when absent."""
+        element = self.get(ai)
+        if element is None:
+            raise KeyError(ai)
+        return element.value
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """``(ai, value)`` pairs in encoded order, e.g. to feed :func:`build` again."""
+        return tuple((e.ai, e.value) for e in self.elements)
+
+    @property
+    def data(self) -> str:
+        """The scanner's view: no leading FNC1, GS after a variable-length AI unless last."""
+        parts: list[str] = []
+        last = len(self.elements) - 1
+        for index, element in enumerate(self.elements):
+            parts.append(element.ai)
+            parts.append(element.value)
+            if index != last and not ai_table()[element.ai].predefined_length:
+                parts.append(GS)
+        return "".join(parts)
+
+    @property
+    def hri(self) -> str:
+        """Human-readable interpretation, e.g. ``(01)09506000134352(21)SN0001``.
+
+        Values are printed as they are, so a value that itself contains ``(`` and a known AI
+        followed by ``)`` reads ambiguously; :func:`labelstation.gs1.parse` reads ``\\(`` as a
+        literal parenthesis for that case (see :attr:`bracketed`).
+        """
+        return "".join(e.hri for e in self.elements)
+
+    @property
+    def bracketed(self) -> str:
+        """The HRI with ``(`` inside values escaped as ``\\(``: the unambiguous text form."""
+        return "".join(f"({e.ai}){e.value.replace('(', chr(92) + '(')}" for e in self.elements)
+
+    def digital_link(self, base: str = DEFAULT_DL_BASE) -> str:
+        """The canonical GS1 Digital Link URI on ``base`` (any domain, optional path prefix).
+
+        Raises:
+            GS1Error: No element is a Digital Link primary key, or an element can be neither a
+                key qualifier nor a Digital Link data attribute.
+        """
+        from labelstation.gs1.digital_link import to_uri
+
+        return to_uri(self.pairs(), base)
+
+
+@cache
+def _fast_re(ai: str) -> re.Pattern[str]:
+    """One regex for the common case: right lengths and characters, no optional parts."""
+    info = ai_table()[ai]
+    parts = []
+    for component in info.components:
+        quantifier = (
+            f"{{{component.min_length}}}"
+            if component.fixed
+            else f"{{{component.min_length},{component.max_length}}}"
+        )
+        part = f"[{_CSET_CLASS[component.cset]}]{quantifier}"
+        parts.append(f"(?:{part})?" if component.optional else part)
+    return re.compile("".join(parts))
+
+
+def _fail(ai: str, value: str, reason: str) -> GS1Error:
+    return GS1Error(f"GS1 ({ai}) {value!r}: {reason}")
+
+
+def _length_reason(info: AI, value: str) -> str | None:
+    low, high = info.min_length, info.max_length
+    count = len(value)
+    if low == high and count != low:
+        return f"exactly {low} characters, got {count}"
+    if count > high:
+        return f"at most {high} characters, got {count}"
+    if count < low:
+        return f"at least {low} {'character' if low == 1 else 'characters'}, got {count}"
+    return None
+
+
+def _split(info: AI, value: str) -> list[tuple[int, str]]:
+    """Cut ``value`` into its components: ``(component index, text)`` pairs.
+
+    Raises:
+        GS1Error: A component is cut short, or data is left over.
+    """
+    pieces: list[tuple[int, str]] = []
+    pos = 0
+    for index, component in enumerate(info.components):
+        if pos >= len(value) and component.optional:
+            break
+        take = component.max_length if component.fixed else len(value) - pos
+        piece = value[pos : pos + min(take, component.max_length)]
+        if len(piece) < component.min_length:
+            raise _fail(
+                info.code,
+                value,
+                f"part {index + 1} must be {component.min_length} characters, got {len(piece)}",
+            )
+        pieces.append((index, piece))
+        pos += len(piece)
+    if pos != len(value):  # pragma: no cover - excluded by the total length check
+        raise _fail(info.code, value, f"unexpected data from position {pos + 1}")
+    return pieces
+
+
+def _check_charset(info: AI, value: str, pieces: list[tuple[int, str]]) -> None:
+    pos = 0
+    for index, piece in pieces:
+        cset = info.components[index].cset
+        good = _CSET_RE[cset].match(piece)
+        end = good.end() if good else 0
+        if end != len(piece):
+            char = piece[end]
+            raise _fail(
+                info.code,
+                value,
+                f"character {char!r} at position {pos + end + 1} is not in {CSET_NAMES[cset]}"
+                if cset != "N"
+                else f"character {char!r} at position {pos + end + 1} is not a digit",
+            )
+        pos += len(piece)
+
+
+def _check_base64url(ai: str, value: str, piece: str) -> None:
+    stripped = piece.rstrip("=")
+    if "=" in stripped or len(piece) - len(stripped) > 2 or (stripped != piece and len(piece) % 4):
+        raise _fail(ai, value, "'=' is only allowed as base64url padding at the end")
+
+
+def validate(ai: str, value: str, ctx: LintContext) -> Element:
+    """Check one AI value against the dictionary and return it as an :class:`Element`.
+
+    Raises:
+        GS1Error: Unknown AI, wrong length, a character outside the component's set, or a
+            linter (check digit, date, code list ...) refuses the value.
+    """
+    info = ai_info(ai)
+    reason = _length_reason(info, value)
+    if reason is not None:
+        raise _fail(ai, value, reason)
+    pieces = _split(info, value)
+    if _fast_re(ai).fullmatch(value) is None:
+        _check_charset(info, value, pieces)
+    for index, piece in pieces:
+        if info.components[index].cset == "Z" and "=" in piece:
+            _check_base64url(ai, value, piece)
+        for name in info.components[index].linters:
+            problem = LINTERS[name](piece, ctx)
+            if problem is not None:
+                raise _fail(ai, value, problem)
+    return Element(ai, value, info.title, _parsed(info, value, pieces, ctx))
+
+
+def _parsed(info: AI, value: str, pieces: list[tuple[int, str]], ctx: LintContext) -> Parsed:
+    if info.code.startswith(_DECIMAL_PREFIXES) and len(info.components) == 1:
+        return Decimal(value).scaleb(-int(info.code[-1]))
+    kinds = [info.components[index].linters for index, _ in pieces]
+    dates = [i for i, linters in enumerate(kinds) if DATE_LINTERS.intersection(linters)]
+    if len(dates) != 1 or dates[0] != 0:
+        return value
+    if not all(TIME_LINTERS.intersection(linters) for linters in kinds[1:]):
+        return value
+    text = pieces[0][1]
+    year = int(text[:4]) if len(text) == 8 else resolve_year(int(text[:2]), ctx.today)
+    month, day = int(text[-4:-2]), int(text[-2:])
+    if day == 0:
+        day = _last_day(year, month)
+    rest = "".join(piece for _, piece in pieces[1:])
+    if not rest:
+        return dt.date(year, month, day)
+    hour, minute, second = int(rest[0:2]), int(rest[2:4] or 0), int(rest[4:6] or 0)
+    return dt.datetime(year, month, day, hour, minute, second)
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _describe(group: tuple[str, ...]) -> str:
+    return "+".join(f"({code})" for code in group)
+
+
+def _alternatives(groups: tuple[tuple[str, ...], ...]) -> str:
+    texts = [_describe(group) for group in groups]
+    if len(texts) == 1:
+        return texts[0]
+    return ", ".join(texts[:-1]) + " or " + texts[-1]
+
+
+def check_pairings(codes: Iterable[str]) -> None:
+    """Apply the dictionary's ``req=`` (requisites) and ``ex=`` (exclusions) to a set of AIs.
+
+    Raises:
+        GS1Error: An AI lacks every alternative of its requisites, or two AIs exclude each
+            other.
+    """
+    present = list(dict.fromkeys(codes))
+    table = ai_table()
+    for code in present:
+        info = table[code]
+        for pattern in info.excludes:
+            for other in present:
+                if other != code and matches(pattern, other):
+                    raise GS1Error(f"GS1 ({code}) must not be used together with ({other})")
+    for code in present:
+        info = table[code]
+        if info.requires and not any(
+            all(any(matches(p, other) for other in present) for p in group)
+            for group in info.requires
+        ):
+            raise GS1Error(f"GS1 ({code}) requires {_alternatives(info.requires)}")
+
+
+def build(
+    pairs: Iterable[tuple[str, str]],
+    *,
+    policy: BuildPolicy = DEFAULT_POLICY,
+    today: dt.date | None = None,
+) -> ElementString:
+    """Validate ``(ai, value)`` pairs and return the element string to encode.
+
+    Predefined-length AIs move to the front (no separator needed after them); the others keep
+    their given order. Repeating an AI with the same value keeps one copy.
+
+    Args:
+        pairs: AIs and raw values, e.g. ``[("01", "09506000134352"), ("10", "ABC123")]``.
+        policy: Site choices (day 00, pairing checks).
+        today: Reference date for two-digit years; defaults to today's date.
+
+    Raises:
+        GS1Error: Nothing to encode, any value invalid, an AI repeated with another value, or a
+            pairing rule broken. The message names the AI, the value and the rule.
+    """
+    ctx = LintContext(today or dt.date.today(), policy.forbid_day_00)
+    seen: dict[str, Element] = {}
+    for ai, value in pairs:
+        earlier = seen.get(ai)
+        if earlier is not None:
+            if earlier.value != value:
+                raise GS1Error(
+                    f"GS1 ({ai}) {value!r}: given twice with different values "
+                    f"({earlier.value!r} and {value!r})"
+                )
+            continue
+        seen[ai] = validate(ai, value, ctx)
+    if not seen:
+        raise GS1Error("GS1 element string: no elements given")
+    if policy.check_pairings:
+        check_pairings(seen)
+    table = ai_table()
+    fixed = [e for e in seen.values() if table[e.ai].predefined_length]
+    rest = [e for e in seen.values() if not table[e.ai].predefined_length]
+    return ElementString(tuple(fixed + rest))

@@ -1,0 +1,275 @@
+"""Examples from the GS1 General Specifications and exact refusals of the builder and parser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from labelstation.errors import GS1Error
+from labelstation.gs1 import (
+    GS,
+    BuildPolicy,
+    ElementString,
+    ai_info,
+    build,
+    check_digit,
+    is_valid_check_digit,
+    parse,
+)
+
+TODAY = dt.date(2026, 11, 25)
+GTIN = "09506000134352"
+
+
+def b(*pairs: tuple[str, str], policy: BuildPolicy | None = None) -> ElementString:
+    return build(pairs, policy=policy or BuildPolicy(), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("body", "digit"),
+    [
+        ("0950600013435", "2"),  # GS1 example GTIN-14 without indicator
+        ("10614141234567890", "8"),  # SSCC 106141412345678908
+        ("950600013435", "2"),  # GTIN-13 9506000134352
+        ("9501234", "6"),  # GS1 example GTIN-8 95012346
+        ("950110102001", "6"),  # GS1 example GLN 9501101020016
+        ("0", "0"),
+    ],
+)
+def test_check_digit_examples(body: str, digit: str) -> None:
+    assert check_digit(body) == digit
+    assert is_valid_check_digit(body + digit)
+
+
+def test_check_digit_refuses_non_digits() -> None:
+    with pytest.raises(GS1Error) as exc:
+        check_digit("12A4")
+    assert str(exc.value) == "check digit: '12A4' must be one or more digits"
+
+
+@pytest.mark.parametrize("key", ["", "1", "09506000134353", "0950600013435A"])
+def test_is_valid_check_digit_false(key: str) -> None:
+    assert not is_valid_check_digit(key)
+
+
+def test_build_orders_predefined_first_and_spells_three_ways() -> None:
+    es = b(("01", GTIN), ("10", "ABC123"), ("17", "271231"), ("21", "SN0001"))
+    assert [e.ai for e in es] == ["01", "17", "10", "21"]
+    assert es.data == "01" + GTIN + "17271231" + "10ABC123" + GS + "21SN0001"
+    assert es.hri == "(01)09506000134352(17)271231(10)ABC123(21)SN0001"
+    assert es.digital_link() == (
+        "https://id.gs1.org/01/09506000134352/10/ABC123/21/SN0001?17=271231"
+    )
+    assert es.get("17") is not None
+    assert es["10"] == "ABC123"
+
+
+def test_sscc_with_net_weight_measure() -> None:
+    es = b(("00", "106141412345678908"), ("02", "09506000134352"), ("37", "12"), ("3103", "000189"))
+    assert es.hri == "(00)106141412345678908(02)09506000134352(3103)000189(37)12"
+    element = es.get("3103")
+    assert element is not None
+    assert element.parsed == Decimal("0.189")
+
+
+def test_day_00_is_last_day_of_month() -> None:
+    es = b(("01", GTIN), ("17", "250200"))
+    element = es.get("17")
+    assert element is not None
+    assert element.parsed == dt.date(2025, 2, 28)
+    leap = b(("01", GTIN), ("17", "280200")).get("17")
+    assert leap is not None
+    assert leap.parsed == dt.date(2028, 2, 29)
+
+
+def test_forbid_day_00_policy() -> None:
+    with pytest.raises(GS1Error) as exc:
+        b(("01", GTIN), ("17", "250200"), policy=BuildPolicy(forbid_day_00=True))
+    assert str(exc.value) == (
+        "GS1 (17) '250200': day 00 is refused by policy (forbid_day_00); "
+        "give the last day of the month"
+    )
+
+
+def test_product_url_8200() -> None:
+    es = b(("01", GTIN), ("8200", "http://www.gs1.org/demo/"))
+    assert es.data == "01" + GTIN + "8200http://www.gs1.org/demo/"
+    assert parse(es.data, today=TODAY).element_string == es
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        (
+            [("17", "230229"), ("01", GTIN)],
+            "GS1 (17) '230229': day 29 does not exist in February 2023",
+        ),
+        (
+            [("01", GTIN), ("10", "A" * 21)],
+            "GS1 (10) 'AAAAAAAAAAAAAAAAAAAAA': at most 20 characters, got 21",
+        ),
+        (
+            [("01", GTIN), ("10", "AB#1")],
+            "GS1 (10) 'AB#1': character '#' at position 3 is not in GS1 CSET 82",
+        ),
+        ([("01", "09506000134353")], "GS1 (01) '09506000134353': check digit should be 2, got 3"),
+        ([("21", "SN1")], "GS1 (21) requires (01), (03) or (8006)"),
+        ([("01", GTIN), ("02", GTIN), ("37", "1")], "GS1 (01) must not be used together with (37)"),
+        (
+            [("01", GTIN), ("255", "9506000134352123")],
+            "GS1 (01) must not be used together with (255)",
+        ),
+        ([("01", GTIN), ("7003", "2512310000")], None),
+        (
+            [("01", GTIN), ("7003", "2512000000")],
+            (
+                "GS1 (7003) '2512000000': day 00 is not allowed in"
+                " this date (YYMMDD); give the real day"
+            ),
+        ),
+        (
+            [("01", GTIN), ("01", "09506000134369")],
+            (
+                "GS1 (01) '09506000134369': given twice with different"
+                " values ('09506000134352' and '09506000134369')"
+            ),
+        ),
+        ([("99", "x"), ("23", "1")], "GS1 (23): not a known Application Identifier"),
+        ([("01", "0950600013435")], "GS1 (01) '0950600013435': exactly 14 characters, got 13"),
+        (
+            [("01", "0950600013435X")],
+            "GS1 (01) '0950600013435X': character 'X' at position 14 is not a digit",
+        ),
+        ([("01", GTIN), ("10", "")], "GS1 (10) '': at least 1 character, got 0"),
+        ([("01", GTIN), ("17", "271301")], "GS1 (17) '271301': month 13 does not exist"),
+        ([], "GS1 element string: no elements given"),
+    ],
+)
+def test_build_refusals(pairs: list[tuple[str, str]], message: str | None) -> None:
+    if message is None:
+        assert build(pairs, today=TODAY).pairs() == tuple(pairs)
+        return
+    with pytest.raises(GS1Error) as exc:
+        build(pairs, today=TODAY)
+    assert str(exc.value) == message
+
+
+def test_ai_info() -> None:
+    info = ai_info("17")
+    assert info.title == "USE BY or EXPIRY"
+    assert info.predefined_length
+    assert ("01",) in info.requires
+    assert ai_info("01").dl_qualifiers == (("22", "10", "21"), ("235",))
+    with pytest.raises(GS1Error) as exc:
+        ai_info("5")
+    assert str(exc.value) == "GS1 (5): not a known Application Identifier"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "]d20109506000134352172712311" + "0ABC123" + GS + "21SN0001",
+        "]C10109506000134352172712311" + "0ABC123" + GS + "21SN0001",
+        "]Q30109506000134352172712311" + "0ABC123" + GS + "21SN0001",
+        "0109506000134352172712311" + "0ABC123" + GS + "21SN0001",
+        GS + "0109506000134352172712311" + "0ABC123" + GS + "21SN0001",
+        "(01)09506000134352(17)271231(10)ABC123(21)SN0001",
+        "https://id.gs1.org/01/09506000134352/10/ABC123/21/SN0001?17=271231",
+        (
+            "https://example.com/some/prefix/01/9506000134"
+            "352/10/ABC123/21/SN0001?17=271231&linkType=all"
+        ),
+        "]Q1https://brand.example/01/09506000134352/10/ABC123/21/SN%30001?17=271231",
+    ],
+)
+def test_parse_forms(text: str) -> None:
+    es = parse(text, today=TODAY).element_string
+    assert {e.ai: e.value for e in es} == {
+        "01": GTIN,
+        "17": "271231",
+        "10": "ABC123",
+        "21": "SN0001",
+    }
+
+
+def test_parse_symbology() -> None:
+    assert parse("]d201" + GTIN, today=TODAY).symbology == "]d2"
+    assert parse("01" + GTIN, today=TODAY).symbology is None
+    ean = parse("]E09506000134352", today=TODAY)
+    assert ean.element_string.hri == "(01)09506000134352"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "]A0ABC",
+            (
+                "GS1 data ']A0ABC': symbology identifier ]A0 does not carry GS1 data (expected ]C1,"
+                " ]d2, ]Q3, ]e0, ]J1, ]E0, ]E4, ]I1, or a Digital Link in ]Q1/]d1)"
+            ),
+        ),
+        (
+            "]d1ABC",
+            (
+                "GS1 data ']d1ABC': symbology ]d1 is not a GS1 symbology"
+                " and the data is not a GS1 Digital Link URI"
+            ),
+        ),
+        ("]d", "GS1 data ']d': incomplete symbology identifier"),
+        ("", "GS1 element string: empty"),
+        (
+            "0109506000134352" + GS,
+            "GS1 element string '0109506000134352\\x1d': ends with a GS separator",
+        ),
+        ("5X", "GS1 element string '5X': no known AI at position 1 ('5X')"),
+        ("A(01)", "GS1 element string 'A(01)': no known AI at position 1 ('A(01')"),
+        ("(5)1", "GS1 bracketed data '(5)1': must start with (AI) of a known AI"),
+        (
+            "ftp://x/01/" + GTIN,
+            "GS1 element string 'ftp://x/01/09506000134352': no known AI at position 1 ('ftp:')",
+        ),
+        (
+            "https://x/10/ABC",
+            (
+                "GS1 Digital Link 'https://x/10/ABC': no primary key path such as"
+                " /01/<GTIN> followed by its qualifiers in order"
+            ),
+        ),
+        (
+            "https://x/01/" + GTIN + "/21/A/10/B",
+            (
+                "GS1 Digital Link 'https://x/01/09506000134352/21/A/10/B': no primary key"
+                " path such as /01/<GTIN> followed by its qualifiers in order"
+            ),
+        ),
+        (
+            "https://x/01/" + GTIN + "?8200=x",
+            (
+                "GS1 Digital Link 'https://x/01/09506000134352?8200=x':"
+                " (8200) is not allowed as a query attribute"
+            ),
+        ),
+        ("]E0123", "GS1 data ']E0123': symbology ]E0 carries a 13-digit GTIN, got 3 characters"),
+    ],
+)
+def test_parse_refusals(text: str, message: str) -> None:
+    with pytest.raises(GS1Error) as exc:
+        parse(text, today=TODAY)
+    assert str(exc.value) == message
+
+
+def test_hri_parentheses_in_values() -> None:
+    es = parse("(01)09506000134352(10)A(B)C", today=TODAY).element_string
+    assert es["10"] == "A(B)C"
+    tricky = b(("01", GTIN), ("10", "A(21)B"))
+    assert tricky.bracketed == "(01)09506000134352(10)A\\(21)B"
+    assert parse(tricky.bracketed, today=TODAY).element_string == tricky
+    # The printed HRI is ambiguous for this value and reads as two elements.
+    assert parse(tricky.hri, today=TODAY).element_string.pairs() == (
+        ("01", GTIN),
+        ("10", "A"),
+        ("21", "B"),
+    )

@@ -1,0 +1,414 @@
+"""A print job on one printer: stored format once, paced recalls, exact label accounting.
+
+The job runs on its own thread (never the GUI thread) and reports through a plain callback, so
+the CLI and tests use it headless and the UI wraps the callback in a Qt signal.
+
+What the driver knows at every moment, per label (by index and serial):
+
+* ``PRINTED`` — the printer's own counters say it left the printer;
+* ``IN_PRINTER`` — sent, and the printer counts it in its buffer (``~HS`` formats in buffer +
+  labels remaining);
+* ``UNSENT`` — not yet sent;
+* ``IN_DOUBT`` — the link broke or the printer restarted while it was in flight, so no counter
+  can say whether it printed: production must verify or destroy it, never silently reprint;
+* ``CANCELLED`` — removed from a stopped printer's buffer by ``~JA``.
+
+Pacing comes from the printer's counters: at most ``window`` labels are in the printer at once,
+so a fault never leaves hundreds of labels in an unknown state. Any fault (paper out, head
+open, ribbon out, pause, temperature, a printer that stops answering, a lost link) pauses the
+job; the operator decides :meth:`PrintJob.resume` (``~PS``) or :meth:`PrintJob.cancel`
+(``~JA``).
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from labelstation.devices.printer import LabelData, LinkLost, PrinterDriver, StoredFormat
+from labelstation.devices.status import PrinterStatus
+from labelstation.devices.transport import Backoff, reconnect
+from labelstation.errors import DeviceError, DeviceTimeout, ValidationError
+
+
+class LabelState(enum.Enum):
+    """Where one label of a job is."""
+
+    UNSENT = "unsent"
+    IN_PRINTER = "in printer"
+    PRINTED = "printed"
+    IN_DOUBT = "in doubt"
+    CANCELLED = "cancelled"
+
+
+class JobState(enum.Enum):
+    """Where the job is."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """The job at one moment: every label's state, the fault if paused, the last status."""
+
+    state: JobState
+    labels: tuple[LabelState, ...]
+    serials: tuple[str, ...]
+    fault: str | None
+    status: PrinterStatus | None
+
+    def indices(self, state: LabelState) -> tuple[int, ...]:
+        """Indices (0-based, in job order) of the labels in ``state``."""
+        return tuple(i for i, s in enumerate(self.labels) if s is state)
+
+    def count(self, state: LabelState) -> int:
+        """How many labels are in ``state``."""
+        return sum(1 for s in self.labels if s is state)
+
+    def serials_in(self, state: LabelState) -> tuple[str, ...]:
+        """Serials of the labels in ``state``, in job order."""
+        return tuple(self.serials[i] for i in self.indices(state))
+
+    def summary(self) -> str:
+        """One line for an operator: counts per state and the fault."""
+        counts = ", ".join(f"{self.count(s)} {s.value}" for s in LabelState)
+        fault = f"; {self.fault}" if self.fault else ""
+        return f"job {self.state.value}: {counts}{fault}"
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """What the job tells its listener: ``progress``, ``paused``, ``resumed``,
+    ``reconnecting``, ``done`` or ``cancelled``, with the snapshot at that moment."""
+
+    kind: str
+    snapshot: JobSnapshot
+
+
+class PrintJob:
+    """Print ``labels`` from the stored ``fmt`` on the printer ``connect()`` opens.
+
+    Args:
+        connect: opens the printer (also used to reconnect after a link loss).
+        fmt: the stored format, downloaded once per batch and checked with the memory listing.
+        labels: the labels, in print order.
+        on_event: called on the job thread with every :class:`JobEvent`.
+        window: the most labels allowed in the printer at once (1–99).
+        poll_interval: seconds between status polls while the window is full.
+        backoff: reconnect schedule after a link loss.
+        sleep: injectable for the reconnect back-off.
+    """
+
+    def __init__(
+        self,
+        connect: Callable[[], PrinterDriver],
+        fmt: StoredFormat,
+        labels: Sequence[LabelData],
+        *,
+        on_event: Callable[[JobEvent], None] | None = None,
+        window: int = 8,
+        poll_interval: float = 0.005,
+        backoff: Backoff | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        status_retries: int = 2,
+    ) -> None:
+        if not 1 <= window <= 99:
+            raise ValidationError(f"print job window: {window!r} is out of range; expected 1–99")
+        if not labels:
+            raise ValidationError("print job labels: 0 labels; expected at least 1")
+        serials = [label.serial for label in labels]
+        if len(set(serials)) != len(serials):
+            dup = next(s for s in serials if serials.count(s) > 1)
+            raise ValidationError(
+                f"print job serials: {dup!r} occurs more than once; expected unique serials"
+            )
+        self._connect = connect
+        self._fmt = fmt
+        self._labels = list(labels)
+        self._on_event = on_event
+        self._window = window
+        self._poll = poll_interval
+        self._backoff = backoff or Backoff()
+        self._sleep = sleep
+        self._retries = status_retries
+        self._lock = threading.Condition()
+        self._states = [LabelState.UNSENT] * len(labels)
+        self._pending: deque[int] = deque(range(len(labels)))
+        self._in_printer: deque[int] = deque()
+        self._state = JobState.RUNNING
+        self._fault: str | None = None
+        self._status: PrinterStatus | None = None
+        self._decision: tuple[str, bool] | None = None
+        self._driver: PrinterDriver | None = None
+        self._need_format = True
+        self._thread = threading.Thread(target=self._run, name="print-job", daemon=True)
+        self._finished = threading.Event()
+        self.error: BaseException | None = None
+
+    # -- operator side -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the job thread."""
+        self._thread.start()
+
+    def snapshot(self) -> JobSnapshot:
+        """The job now (thread-safe)."""
+        with self._lock:
+            return self._snapshot()
+
+    def resume(self, *, reprint_in_doubt: bool = False) -> None:
+        """Operator: the fault is fixed, go on (``~PS``).
+
+        Args:
+            reprint_in_doubt: send the in-doubt labels again (only after production has
+                verified or destroyed the physical ones; their serials are then reprinted).
+        """
+        with self._lock:
+            self._decision = ("resume", reprint_in_doubt)
+            self._lock.notify_all()
+
+    def cancel(self) -> None:
+        """Operator: stop the job and clear the printer's buffer (``~JA``)."""
+        with self._lock:
+            self._decision = ("cancel", False)
+            self._lock.notify_all()
+
+    def wait(self, timeout: float | None = None) -> JobSnapshot:
+        """Block until the job is done or cancelled (or ``timeout``); return the snapshot."""
+        self._finished.wait(timeout)
+        return self.snapshot()
+
+    def wait_for(self, predicate: Callable[[JobSnapshot], bool], timeout: float) -> JobSnapshot:
+        """Block until ``predicate(snapshot)`` holds; raise DeviceTimeout after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not predicate(self._snapshot()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise DeviceTimeout(
+                        f"print job: condition not reached within {timeout} s; "
+                        f"now {self._snapshot().summary()}"
+                    )
+                self._lock.wait(left)
+            return self._snapshot()
+
+    # -- job thread ----------------------------------------------------------------------
+
+    def _snapshot(self) -> JobSnapshot:
+        return JobSnapshot(
+            self._state,
+            tuple(self._states),
+            tuple(label.serial for label in self._labels),
+            self._fault,
+            self._status,
+        )
+
+    def _emit(self, kind: str) -> None:
+        snap = self._snapshot()
+        self._lock.notify_all()
+        if self._on_event is not None:
+            self._on_event(JobEvent(kind, snap))
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        except BaseException as exc:  # reported, never lost on a dead thread
+            self.error = exc
+            with self._lock:
+                self._state = JobState.PAUSED
+                self._fault = f"internal error: {type(exc).__name__}: {exc}"
+                self._emit("paused")
+            raise
+        finally:
+            if self._driver is not None:
+                self._driver.close()
+            self._finished.set()
+            with self._lock:
+                self._lock.notify_all()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                if self._decision is not None and self._decision[0] == "cancel":
+                    self._cancel()
+                    return
+                self._decision = None  # a resume while running changes nothing
+            try:
+                if self._driver is None:
+                    self._driver = self._connect()
+                if self._need_format:
+                    self._store_format(self._driver)
+                status = self._query_status(self._driver)
+            except LinkLost as exc:
+                self._on_link_lost(exc)
+                if self._pause(str(exc)):
+                    return
+                continue
+            except DeviceError as exc:  # timeout, garbled reply, format missing
+                if self._pause(str(exc)):
+                    return
+                continue
+            with self._lock:
+                self._account(status)
+            if not status.ready:
+                what = ", ".join(status.words)
+                if self._pause(f"printer at {self._driver.url}: {what}"):
+                    return
+                continue
+            with self._lock:
+                if not self._pending and not self._in_printer:
+                    self._state = JobState.DONE
+                    self._emit("done")
+                    return
+                room = self._window - len(self._in_printer)
+                batch = [self._pending.popleft() for _ in range(min(room, len(self._pending)))]
+            if batch:
+                data = b"".join(self._driver.label_bytes(self._fmt, self._labels[i]) for i in batch)
+                with self._lock:
+                    for i in batch:
+                        self._states[i] = LabelState.IN_PRINTER
+                        self._in_printer.append(i)
+                try:
+                    self._driver.send(data)
+                except LinkLost as exc:
+                    self._on_link_lost(exc)
+                    if self._pause(str(exc)):
+                        return
+                    continue
+                with self._lock:
+                    self._emit("progress")
+            else:
+                with self._lock:
+                    self._lock.wait_for(lambda: self._decision is not None, self._poll)
+
+    def _store_format(self, driver: PrinterDriver) -> None:
+        driver.store_format(self._fmt)
+        names = driver.list_formats()
+        if self._fmt.name not in names:
+            raise DeviceError(
+                f"printer at {driver.url}: stored format {self._fmt.name} not in its memory "
+                f"after download (lists {', '.join(names) or 'nothing'}); expected it there "
+                "before any label recalls it"
+            )
+        self._need_format = False
+
+    def _query_status(self, driver: PrinterDriver) -> PrinterStatus:
+        for attempt in range(self._retries + 1):
+            try:
+                return driver.query_status()
+            except (DeviceTimeout, LinkLost):
+                raise
+            except DeviceError:
+                if attempt == self._retries:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _account(self, status: PrinterStatus) -> None:
+        """Move labels the printer no longer holds to PRINTED (they print in order)."""
+        self._status = status
+        held = status.labels_in_printer
+        if held > len(self._in_printer):
+            raise DeviceError(
+                f"printer at {self._driver.url if self._driver else '?'}: reports {held} labels "
+                f"in its buffer; expected at most the {len(self._in_printer)} this job sent"
+            )
+        changed = False
+        while len(self._in_printer) > held:
+            self._states[self._in_printer.popleft()] = LabelState.PRINTED
+            changed = True
+        if changed:
+            self._emit("progress")
+
+    def _on_link_lost(self, exc: LinkLost) -> None:
+        """Reconnect; labels the printer no longer counts become IN_DOUBT."""
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+        with self._lock:
+            self._fault = str(exc)
+            self._emit("reconnecting")
+
+        def opener() -> PrinterDriver:
+            driver = self._connect()
+            try:
+                driver.query_status()
+            except DeviceError:
+                driver.close()
+                raise
+            return driver
+
+        try:
+            driver = reconnect(opener, self._backoff, what=str(exc), sleep=self._sleep)
+        except DeviceError:
+            with self._lock:
+                for i in self._in_printer:
+                    self._states[i] = LabelState.IN_DOUBT
+                self._in_printer.clear()
+            self._need_format = True
+            return
+        self._driver = driver
+        try:
+            status = driver.query_status()
+            names = driver.list_formats()
+        except DeviceError:
+            status, names = None, ()
+        with self._lock:
+            held = status.labels_in_printer if status is not None else 0
+            while len(self._in_printer) > held:
+                self._states[self._in_printer.popleft()] = LabelState.IN_DOUBT
+            self._status = status
+        if self._fmt.name not in names:
+            self._need_format = True
+
+    def _pause(self, fault: str) -> bool:
+        """Pause until the operator decides; return True when the job ended (cancelled)."""
+        with self._lock:
+            self._state = JobState.PAUSED
+            self._fault = fault
+            self._decision = None
+            self._emit("paused")
+            while self._decision is None:
+                self._lock.wait()
+            decision, reprint = self._decision
+            self._decision = None
+            if decision == "cancel":
+                return self._cancel()
+            if reprint:
+                doubt = [i for i, s in enumerate(self._states) if s is LabelState.IN_DOUBT]
+                for i in reversed(doubt):
+                    self._states[i] = LabelState.UNSENT
+                    self._pending.appendleft(i)
+            self._state = JobState.RUNNING
+            self._fault = None
+            self._emit("resumed")
+        if self._driver is not None:
+            try:
+                self._driver.resume()
+            except LinkLost:
+                self._driver.close()
+                self._driver = None
+        return False
+
+    def _cancel(self) -> bool:
+        """``~JA``; held labels of a stopped printer are CANCELLED, else IN_DOUBT."""
+        stopped = self._status is not None and not self._status.ready
+        sent = False
+        if self._driver is not None:
+            try:
+                self._driver.cancel_all()
+                sent = True
+            except LinkLost:
+                sent = False
+        for i in self._in_printer:
+            self._states[i] = LabelState.CANCELLED if stopped and sent else LabelState.IN_DOUBT
+        self._in_printer.clear()
+        self._state = JobState.CANCELLED
+        self._emit("cancelled")
+        return True

@@ -1,0 +1,175 @@
+"""Printer drivers: the language-neutral interface, the values a job sends, the registry.
+
+A printer language (``zpl`` now; EPL, TSPL, DPL later) is one module that implements
+:class:`PrinterDriver` and calls :func:`register_language`. The job engine
+(:mod:`labelstation.devices.job`), the CLI and the UI only use this interface, so a new language
+is a new module, not an edit everywhere (STYLE.md 8).
+
+Serials come from the host: a label is sent with its serial already in its field values, never
+counted by the printer (``^SN`` can repeat a serial after a paper out).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from labelstation.devices.status import PrinterIdentity, PrinterStatus
+from labelstation.errors import DeviceError, ValidationError
+
+_FORMAT_NAME = re.compile(r"^[REBA]:[A-Z0-9_]{1,16}\.ZPL$")
+
+
+class LinkLost(DeviceError):
+    """The connection to a device broke (cable pulled, socket closed, printer power-cycled)."""
+
+
+@dataclass(frozen=True)
+class StoredFormat:
+    """A printer-resident label format: downloaded once per batch, recalled per label.
+
+    Attributes:
+        name: where the printer keeps it, ``R:NAME.ZPL`` (device R:, E:, B: or A:, 1–16 of
+            A–Z, 0–9, ``_``).
+        body: the format's commands between ``^DF…^FS`` and ``^XZ`` (fields ``^FNn`` are filled
+            per label).
+    """
+
+    name: str
+    body: bytes
+
+    def __post_init__(self) -> None:
+        if not _FORMAT_NAME.match(self.name):
+            raise ValidationError(
+                f"stored format name: {self.name!r} is not valid; expected R:NAME.ZPL with "
+                "device R:, E:, B: or A: and 1–16 of A–Z, 0–9, _"
+            )
+        upper = self.body.upper()
+        if b"^SN" in upper:
+            raise ValidationError(
+                f"stored format {self.name} body: contains ^SN at byte {upper.index(b'^SN')}; "
+                "expected serials from the host (^FN fields), never the printer's counter"
+            )
+        if b"^XZ" in upper or b"^XA" in upper:
+            raise ValidationError(
+                f"stored format {self.name} body: contains ^XA or ^XZ; expected only the "
+                "commands between ^DF and ^XZ"
+            )
+
+
+@dataclass(frozen=True)
+class LabelData:
+    """One label of a job: its serial (for reporting) and its ``^FN`` field values.
+
+    Attributes:
+        serial: the host-allocated serial this label carries (named in fault reports).
+        fields: field number (1–9999) → value, exactly as it must reach the printer.
+    """
+
+    serial: str
+    fields: Mapping[int, str]
+
+    def __post_init__(self) -> None:
+        for number, value in self.fields.items():
+            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 9999:
+                raise ValidationError(
+                    f"label {self.serial!r} field number: {number!r} is out of range; "
+                    "expected 1–9999"
+                )
+            for pos, char in enumerate(value):
+                if char in "^~" or ord(char) < 0x20 or ord(char) == 0x7F:
+                    raise ValidationError(
+                        f"label {self.serial!r} field {number}: {value!r} has {char!r} at "
+                        f"position {pos}; expected no ^ or ~ (command prefixes) and no "
+                        "control characters (encode them with ^FH hex in the format)"
+                    )
+
+
+class PrinterDriver(Protocol):
+    """What every printer language offers the job engine, the CLI and the UI."""
+
+    language: str
+    url: str
+
+    def query_status(self) -> PrinterStatus:
+        """Ask the printer for its status; raise DeviceTimeout if it does not answer."""
+        ...
+
+    def identify(self) -> PrinterIdentity:
+        """Ask the printer who it is."""
+        ...
+
+    def list_formats(self) -> tuple[str, ...]:
+        """Names of the formats stored in the printer's memory."""
+        ...
+
+    def store_format(self, fmt: StoredFormat) -> None:
+        """Download ``fmt`` into the printer's memory."""
+        ...
+
+    def label_bytes(self, fmt: StoredFormat, label: LabelData) -> bytes:
+        """The bytes that print ``label`` from the stored ``fmt``."""
+        ...
+
+    def send(self, data: bytes) -> None:
+        """Write raw bytes to the printer."""
+        ...
+
+    def resume(self) -> None:
+        """Leave pause (after the operator fixed a fault)."""
+        ...
+
+    def cancel_all(self) -> None:
+        """Drop every format in the printer's buffer."""
+        ...
+
+    def close(self) -> None:
+        """Close the link."""
+        ...
+
+
+DriverFactory = Callable[..., PrinterDriver]
+
+_REGISTRY: dict[str, DriverFactory] = {}
+#: Modules that register a language when imported, so callers need not import them.
+_KNOWN_MODULES: dict[str, str] = {"zpl": "labelstation.devices.zpl"}
+
+
+def register_language(language: str, factory: DriverFactory) -> None:
+    """Register ``factory(port, url, **options)`` as the driver for ``language``."""
+    _REGISTRY[language] = factory
+
+
+def languages() -> tuple[str, ...]:
+    """Every printer language a driver exists for."""
+    return tuple(sorted(set(_REGISTRY) | set(_KNOWN_MODULES)))
+
+
+def driver_factory(language: str) -> DriverFactory:
+    """The driver factory for ``language``.
+
+    Raises:
+        ValidationError: no driver speaks ``language``.
+    """
+    if language not in _REGISTRY and language in _KNOWN_MODULES:
+        importlib.import_module(_KNOWN_MODULES[language])
+    if language not in _REGISTRY:
+        raise ValidationError(
+            f"printer language: {language!r} has no driver; expected one of "
+            + ", ".join(languages())
+        )
+    return _REGISTRY[language]
+
+
+def open_printer(
+    config: Any, language: str = "zpl", *, status_timeout: float = 2.0
+) -> PrinterDriver:
+    """Open ``config`` (a :class:`~labelstation.devices.transport.DeviceConfig`) as a printer."""
+    from labelstation.devices.transport import open_transport
+
+    factory = driver_factory(language)
+    port = open_transport(config)
+    return factory(port, config.url, status_timeout=status_timeout)

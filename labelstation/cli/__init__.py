@@ -22,7 +22,11 @@ from labelstation import __version__
 from labelstation.errors import LabelStationError
 
 # Command-group modules, in the order their help is listed. Each defines register(subparsers).
-_COMMAND_MODULES: tuple[str, ...] = ("labelstation.cli.gs1_cmd", "labelstation.cli.udi_cmd")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "labelstation.cli.gs1_cmd",
+    "labelstation.cli.udi_cmd",
+    "labelstation.cli.db_cmd",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -660,11 +660,15 @@ class _Walker:
             raise _Failure(expected, f"audit entry {expected} missing (deleted)")
         if _row_hash(row) != row.hash:
             self._changed(row, head_seq)
+        if row.prev_hash != self.prev and row.seq == 1:
+            raise _Failure(1, "audit entry 1: does not start from the genesis hash (inserted)")
         if row.prev_hash != self.prev:
+            # Both rows hash correctly, so one was rewritten with a recomputed hash: the
+            # earlier one (changed) or this one (inserted). Name the earlier, the first suspect.
             raise _Failure(
-                row.seq,
-                f"audit entry {row.seq}: does not chain to entry {row.seq - 1} (inserted, or "
-                "an earlier entry was rewritten)",
+                row.seq - 1,
+                f"audit entry {row.seq - 1}: entry {row.seq} does not chain to it (entry "
+                f"{row.seq - 1} rewritten, or entry {row.seq} inserted)",
             )
         self.count += 1
         self.last_seq = row.seq

@@ -1,0 +1,337 @@
+"""``labelstation db`` and ``labelstation audit``: the database schema and the audit trail.
+
+``db upgrade`` backs the database up and migrates it; ``db info`` says where the data is and
+which schema it has; ``db grant-app-role`` gives a PostgreSQL role everything but UPDATE and
+DELETE on the audit tables. ``audit verify`` walks the hash chain and the keyed checkpoints and
+names the first bad entry; ``audit export`` writes CSV (machine-checkable) or PDF (for people);
+``audit checkpoint`` anchors the chain head now. Contract: docs/cli/db.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from pathlib import Path
+
+from labelstation.cli._output import print_json
+from labelstation.errors import IntegrityError
+from labelstation.security.audit import AuditTrail
+from labelstation.security.keys import ENV_KEY_FILE, FileKeyProvider, default_key_path
+from labelstation.store.db import ENV_URL, Database, DatabaseError
+
+#: Environment variable naming this station in audit entries (default: the host name).
+ENV_WORKSTATION = "LABELSTATION_WORKSTATION"
+
+_EXIT = """\
+Exit status: 0 done, 2 refused (one line on stderr), 1 internal error.
+"""
+
+_EPILOG_VERIFY = """\
+Checks every entry's hash, the links between entries, the chain head and every checkpoint's
+HMAC (with the site key: LABELSTATION_AUDIT_KEY_FILE, --key-file, or the per-user key file).
+Exit status: 0 the trail verifies; 2 it does not (the first bad entry and why on stderr, or
+{"valid": false, "error": ...} with --json), or the key is missing.
+
+examples:
+  labelstation audit verify
+  labelstation audit verify --db postgresql+psycopg://qa@db.site/labelstation --json
+  labelstation audit verify --db copy.sqlite3 --key-file /media/qa/audit-checkpoint.key
+"""
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help=f"database URL or SQLite file (default: ${ENV_URL}, else the per-user SQLite file)",
+    )
+
+
+def _workstation() -> str:
+    return os.environ.get(ENV_WORKSTATION) or socket.gethostname() or "unknown"
+
+
+def _open_migrated(url: str | None) -> Database:
+    database = Database.open(url)
+    path = database.sqlite_path
+    if path is not None and not path.exists():
+        raise DatabaseError(
+            f"database {str(path)!r}: does not exist; expected an existing LabelStation database"
+        )
+    if database.current_revision() is None:
+        database.dispose()
+        raise DatabaseError(
+            f"database {database.display_url()}: has no schema; expected an upgraded database "
+            "(run labelstation db upgrade)"
+        )
+    return database
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``db`` and ``audit`` command groups to the ``labelstation`` command."""
+    _register_db(subparsers)
+    _register_audit(subparsers)
+
+
+def _register_db(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    group = subparsers.add_parser(
+        "db",
+        help="create, upgrade, back up and describe the database",
+        description="Database schema (Alembic migrations), backups and PostgreSQL roles.",
+    )
+    commands = group.add_subparsers(dest="db_command", metavar="SUBCOMMAND")
+    group.set_defaults(handler=lambda args: _help(group))
+
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="back up the database, then migrate it to the newest schema",
+        description="Back up the database (SQLite: online backup beside the file; PostgreSQL: "
+        "pg_dump), then run every pending migration in one transaction.",
+        epilog=_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db(upgrade)
+    upgrade.add_argument(
+        "--no-backup",
+        action="store_true",
+        help="skip the backup (only when you made your own, e.g. without pg_dump)",
+    )
+    upgrade.add_argument(
+        "--backup-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write the backup here (default: beside the SQLite file; PostgreSQL: the per-user "
+        "data folder's backups/)",
+    )
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database to a timestamped backup file",
+        description="Copy the database (SQLite online backup API; PostgreSQL pg_dump).",
+        epilog=_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db(backup)
+    backup.add_argument("--backup-dir", type=Path, default=None, metavar="DIR")
+    backup.set_defaults(handler=_db_backup)
+
+    info = commands.add_parser(
+        "info",
+        help="show the database URL, schema revision and audit entry count",
+        description="Describe the database (the URL is shown with its password hidden).",
+        epilog=_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db(info)
+    info.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    info.set_defaults(handler=_db_info)
+
+    grant = commands.add_parser(
+        "grant-app-role",
+        help="PostgreSQL: give a role SELECT/INSERT only on the audit tables",
+        description="Create (if needed) the application role NAME and grant it read/write on "
+        "every table except UPDATE and DELETE on audit_entry and audit_checkpoint. Run again "
+        "after each upgrade.",
+        epilog=_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    grant.add_argument("name", metavar="NAME", help="role name (a-z, 0-9, _)")
+    _add_db(grant)
+    grant.set_defaults(handler=_db_grant)
+
+
+def _register_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    group = subparsers.add_parser(
+        "audit",
+        help="verify, export and checkpoint the tamper-evident audit trail",
+        description="The audit trail: a SHA-256 hash chain anchored by keyed HMAC checkpoints.",
+    )
+    commands = group.add_subparsers(dest="audit_command", metavar="SUBCOMMAND")
+    group.set_defaults(handler=lambda args: _help(group))
+
+    verify = commands.add_parser(
+        "verify",
+        help="check the hash chain and checkpoints; name the first bad entry",
+        description="Verify the audit trail.",
+        epilog=_EPILOG_VERIFY,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db(verify)
+    verify.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    verify.add_argument(
+        "--key-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"checkpoint key file (default: ${ENV_KEY_FILE}, else the per-user key file)",
+    )
+    verify.add_argument(
+        "--no-hmac",
+        action="store_true",
+        help="do not check checkpoint HMACs (no key at hand); a rewritten chain may then pass",
+    )
+    verify.set_defaults(handler=_audit_verify)
+
+    export = commands.add_parser(
+        "export",
+        help="write the audit trail to CSV or PDF",
+        description="Export every entry: CSV holds the exact stored values (hashes can be "
+        "recomputed from it); PDF is a readable table for reviews.",
+        epilog=_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db(export)
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--csv", type=Path, metavar="FILE", help="write CSV (UTF-8) to FILE")
+    target.add_argument("--pdf", type=Path, metavar="FILE", help="write PDF to FILE")
+    export.set_defaults(handler=_audit_export)
+
+    checkpoint = commands.add_parser(
+        "checkpoint",
+        help="write a keyed checkpoint at the current chain head",
+        description="Anchor the current chain head with an HMAC checkpoint (e.g. at shift end).",
+        epilog=_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db(checkpoint)
+    checkpoint.set_defaults(handler=_audit_checkpoint)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    database = Database.open(args.db)
+    try:
+        before = database.current_revision()
+        head = database.head_revision()
+        if before == head:
+            print(f"database {database.display_url()}: already at {head}; nothing to do")
+            return 0
+        if args.no_backup:
+            print("backup: skipped (--no-backup)")
+        else:
+            path = database.backup(args.backup_dir)
+            print(f"backup: {path}" if path is not None else "backup: none (new database)")
+        database.upgrade()
+        print(f"database {database.display_url()}: upgraded from {before or 'empty'} to {head}")
+        return 0
+    finally:
+        database.dispose()
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    database = Database.open(args.db)
+    try:
+        path = database.backup(args.backup_dir)
+        if path is None:
+            raise DatabaseError(
+                f"backup: {database.display_url()} does not exist yet; expected an existing "
+                "database"
+            )
+        print(f"backup: {path}")
+        return 0
+    finally:
+        database.dispose()
+
+
+def _db_info(args: argparse.Namespace) -> int:
+    database = Database.open(args.db)
+    try:
+        info = database.info()
+    finally:
+        database.dispose()
+    if args.json:
+        print_json(
+            {
+                "url": info.url,
+                "dialect": info.dialect,
+                "path": info.path,
+                "revision": info.revision,
+                "head_revision": info.head_revision,
+                "up_to_date": info.up_to_date,
+                "audit_entries": info.audit_entries,
+            }
+        )
+        return 0
+    print(f"url:       {info.url}")
+    print(f"dialect:   {info.dialect}")
+    if info.path is not None:
+        print(f"file:      {info.path}")
+    state = "up to date" if info.up_to_date else f"upgrade available to {info.head_revision}"
+    print(f"schema:    {info.revision or 'none'} ({state})")
+    if info.audit_entries is not None:
+        print(f"audit:     {info.audit_entries} entries")
+    return 0
+
+
+def _db_grant(args: argparse.Namespace) -> int:
+    database = Database.open(args.db)
+    try:
+        database.grant_app_role(args.name)
+    finally:
+        database.dispose()
+    print(f"role {args.name}: SELECT, INSERT only on audit_entry and audit_checkpoint")
+    return 0
+
+
+def _trail(database: Database, key_file: Path | None, *, create_key: bool) -> AuditTrail:
+    provider = FileKeyProvider(key_file or default_key_path(), create=create_key)
+    return AuditTrail(database, provider, _workstation())
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    database = _open_migrated(args.db)
+    try:
+        result = _trail(database, args.key_file, create_key=False).verify(
+            check_hmac=not args.no_hmac
+        )
+    finally:
+        database.dispose()
+    if args.json:
+        print_json({"valid": result.ok, "error": result.problem or None, **result.as_dict()})
+        return 0 if result.ok else 2
+    if not result.ok:
+        raise IntegrityError(result.problem)
+    hmac_note = "HMACs checked" if result.hmac_checked else "HMACs NOT checked"
+    print(
+        f"audit trail ok: {result.entries} entries, {result.checkpoints} checkpoints "
+        f"({hmac_note}), head {result.head.seq} {result.head.hash}"
+    )
+    return 0
+
+
+def _audit_export(args: argparse.Namespace) -> int:
+    database = _open_migrated(args.db)
+    try:
+        trail = _trail(database, None, create_key=False)
+        if args.csv is not None:
+            count = trail.export_csv(args.csv)
+            target = args.csv
+        else:
+            count = trail.export_pdf(args.pdf)
+            target = args.pdf
+    finally:
+        database.dispose()
+    print(f"exported {count} audit entries to {target}")
+    return 0
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    database = _open_migrated(args.db)
+    try:
+        checkpoint = _trail(database, None, create_key=True).checkpoint()
+    finally:
+        database.dispose()
+    if checkpoint is None:
+        print("audit trail is empty; no checkpoint written", file=sys.stderr)
+        return 0
+    print(f"checkpoint at entry {checkpoint.seq}: {checkpoint.entry_hash}")
+    return 0

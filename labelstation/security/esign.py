@@ -29,8 +29,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from labelstation.errors import AuthenticationError, IntegrityError, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labelstation.errors import AuthenticationError, IntegrityError, NotFound, ValidationError
+from labelstation.security.audit import AuditTrail
 from labelstation.security.session import UserSession
+from labelstation.store.models.users import SignatureRow
 from labelstation.template.canonical import canonical_json
 
 
@@ -219,3 +224,100 @@ def signing_user_id(session: UserSession, user_id: str | None) -> str:
             "to this session"
         )
     return user_id
+
+
+def apply_signature(
+    session: Session,
+    audit: AuditTrail,
+    signer: UserSession,
+    *,
+    meaning: Meaning,
+    record_type: str,
+    record_id: str,
+    content_hash: str,
+    now: dt.datetime,
+    reason: str | None = None,
+) -> tuple[Signature, int]:
+    """Create, store and audit a signature in the caller's transaction.
+
+    Call it only after the signer's password was checked (``security.users.authenticate`` with
+    ``purpose="signature"``). The signature binds to the audit-chain head as it stands before its
+    own entry, read in this transaction (which holds the head until commit).
+
+    Returns:
+        The signature and its row ID (for the signed record to point at).
+    """
+    head = audit.head(session)
+    signature = Signature.create(
+        signer_id=signer.user_id,
+        signer_name=signer.full_name,
+        meaning=meaning,
+        signed_at=now,
+        record_type=record_type,
+        record_id=record_id,
+        content_hash=content_hash,
+        audit_seq=head.seq,
+        audit_hash=head.hash,
+    )
+    row = SignatureRow(
+        signer_id=signature.signer_id,
+        signer_name=signature.signer_name,
+        meaning=signature.meaning.value,
+        signed_at=signature.signed_at,
+        record_type=signature.record_type,
+        record_id=signature.record_id,
+        content_hash=signature.content_hash,
+        audit_seq=signature.audit_seq,
+        audit_hash=signature.audit_hash,
+        signature_hash=signature.signature_hash,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor_id=signer.user_id,
+        actor_name=signer.full_name,
+        action="esign.sign",
+        object_type=record_type,
+        object_id=record_id,
+        old=None,
+        new={
+            "meaning": signature.meaning.value,
+            "content_hash": signature.content_hash,
+            "signature_hash": signature.signature_hash,
+            "manifestation": manifestation(signature),
+        },
+        reason=reason,
+    )
+    return signature, row.id
+
+
+def load_signature(session: Session, signature_id: int) -> Signature:
+    """Read a stored signature back as a value (it is verified by :func:`verify_signature`).
+
+    Raises:
+        NotFound: no signature has this row ID.
+        IntegrityError: the stored meaning is not one this program knows.
+    """
+    row = session.scalar(select(SignatureRow).where(SignatureRow.id == signature_id))
+    if row is None:
+        raise NotFound(f"signature #{signature_id}: no such signature")
+    try:
+        meaning = Meaning(row.meaning)
+    except ValueError:
+        raise IntegrityError(
+            f"signature #{signature_id} meaning {row.meaning!r}: expected one of "
+            f"{', '.join(m.value for m in Meaning)}"
+        ) from None
+    return Signature(
+        signer_id=row.signer_id,
+        signer_name=row.signer_name,
+        meaning=meaning,
+        signed_at=row.signed_at,
+        record_type=row.record_type,
+        record_id=row.record_id,
+        content_hash=row.content_hash,
+        audit_seq=row.audit_seq,
+        audit_hash=row.audit_hash,
+        signature_hash=row.signature_hash,
+    )

@@ -184,9 +184,10 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return bool(PasswordHasher().verify(stored_hash, password))
     except VerifyMismatchError:
         return False
-    except (InvalidHashError, VerificationError) as exc:
+    except (InvalidHashError, VerificationError):
         raise IntegrityError(
-            f"stored password hash {stored_hash[:16]!r}…: expected an argon2 hash ({exc})"
+            f"stored password hash {stored_hash[:16]!r}…: expected an argon2 hash "
+            "('$argon2id$…'); the user record is corrupt or was altered"
         ) from None
 
 

@@ -34,7 +34,7 @@ class ChangeKind(StrEnum):
 
 @dataclass(frozen=True)
 class Change:
-    """One difference: the JSON Pointer, its kind, and the old and new values (``None`` = absent)."""
+    """One difference: JSON Pointer, kind, old and new value (``None`` where absent)."""
 
     path: str
     kind: ChangeKind

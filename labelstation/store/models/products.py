@@ -19,14 +19,12 @@ class ProductRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     gtin: Mapped[str] = mapped_column(String(14), unique=True)
-    ndc: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    ndc: Mapped[str | None] = mapped_column(String(16), nullable=True)
     name: Mapped[str] = mapped_column(String(200))
     strength: Mapped[str] = mapped_column(String(100))
     dosage_form: Mapped[str] = mapped_column(String(100))
     market: Mapped[str] = mapped_column(String(32))
     label_profile: Mapped[str] = mapped_column(String(64))
-    default_template_id: Mapped[str | None] = mapped_column(
-        String(TEMPLATE_ID_MAX), nullable=True
-    )
+    default_template_id: Mapped[str | None] = mapped_column(String(TEMPLATE_ID_MAX), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcText)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcText)

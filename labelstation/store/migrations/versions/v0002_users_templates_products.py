@@ -113,7 +113,7 @@ def upgrade() -> None:
         "product",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("gtin", sa.String(length=14), nullable=False),
-        sa.Column("ndc", sa.String(length=12), nullable=True),
+        sa.Column("ndc", sa.String(length=16), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("strength", sa.String(length=100), nullable=False),
         sa.Column("dosage_form", sa.String(length=100), nullable=False),

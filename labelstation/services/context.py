@@ -1,0 +1,25 @@
+"""What every use case needs: the database, the audit trail, the password policy, a clock.
+
+One :class:`ServiceContext` is built at start-up (by the UI, the CLI or a test) and passed to
+every service function, so time and configuration come in from outside (ARCHITECTURE.md,
+"Rules of the road") and tests drive them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from labelstation.security.audit import AuditTrail
+from labelstation.security.passwords import PasswordPolicy
+from labelstation.security.session import Clock, utc_now
+from labelstation.store.db import Database
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """The shared dependencies of the services (immutable; build a new one to reconfigure)."""
+
+    db: Database
+    audit: AuditTrail
+    policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    clock: Clock = utc_now

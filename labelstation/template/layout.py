@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from labelstation.errors import LabelStationError, TemplateError, ValidationError
-from labelstation.gs1 import BuildPolicy, ElementString
+from labelstation.errors import GS1Error, LabelStationError, TemplateError, ValidationError
+from labelstation.gs1 import BuildPolicy, ElementString, check_pairings
 from labelstation.gs1 import build as build_gs1
 from labelstation.symbols import encode, symbology
+from labelstation.symbols.geometry import HRI_FONT, content_size, hri_size_pt, module_dots
 from labelstation.template.displaylist import (
     Box,
     DisplayList,
@@ -50,11 +51,9 @@ from labelstation.template.model import (
 from labelstation.template.text import FittedText, fit_text, line_height_mm
 from labelstation.udi import build as build_udi
 from labelstation.udi import build_primary, build_secondary
-from labelstation.units import SUPPORTED_DPI, dots_to_mm, mm_to_dots
+from labelstation.units import SUPPORTED_DPI, dots_to_mm
 
 _EPSILON = 1e-6
-#: Gap between the bars of a linear symbol and its human-readable line, mm.
-HRI_GAP_MM = 0.5
 
 #: Captions and date format of the GS1 human-readable block per market.
 MARKETS: Mapping[str, tuple[Mapping[str, str], str]] = {
@@ -115,6 +114,7 @@ def layout(
             primitives.extend(_lay_out(element, data, dpi, policy, today, built))
         except LabelStationError as exc:
             raise _located(element, exc) from None
+    _check_label_pairings(template, built, policy)
     result = DisplayList(
         width=template.stock.width,
         height=template.stock.height,
@@ -125,6 +125,26 @@ def layout(
     )
     check_display_list(result)
     return result
+
+
+def _check_label_pairings(
+    template: Template, built: Mapping[str, _Built], policy: BuildPolicy
+) -> None:
+    """Apply GS1 pairing rules over every GS1 barcode of a label that has a partial one."""
+    partial = [e for e in template.elements if isinstance(e, BarcodeElement) and e.partial]
+    if not partial or not policy.check_pairings:
+        return
+    codes = [
+        element.ai
+        for content in built.values()
+        if content.element_string is not None
+        for element in content.element_string
+    ]
+    ids = ", ".join(repr(e.id) for e in template.elements if e.id in built and built[e.id].ais)
+    try:
+        check_pairings(codes)
+    except GS1Error as exc:
+        raise GS1Error(f"label (GS1 barcodes {ids} together): {exc}") from None
 
 
 def _located(element: Element, exc: LabelStationError) -> LabelStationError:
@@ -273,6 +293,8 @@ def _build_content(
     variable = any(not expr.is_constant for expr in element.expressions)
     if element.gs1:
         pairs = [(ai, expr.evaluate(data)) for ai, expr in element.gs1]
+        if element.partial:  # pairing is checked over the whole label by layout()
+            policy = replace(policy, check_pairings=False)
         es = build_gs1(pairs, policy=policy, today=today)
         ais = tuple(dict.fromkeys(ai for ai, _ in element.gs1))
         return _Built(es.data, es.hri, es, variable, ais)
@@ -325,10 +347,10 @@ def module_mm(element: BarcodeElement, dpi: int) -> float:
     """The X-dimension in mm, snapped to whole printer dots at ``dpi`` (at least one dot)."""
     if element.module_dots is not None:
         return dots_to_mm(element.module_dots, dpi)
-    wanted = element.module_mm if element.module_mm is not None else None
+    wanted = element.module_mm
     if wanted is None:
         wanted = symbology(element.kind).default_module
-    return dots_to_mm(max(1, mm_to_dots(wanted, dpi)), dpi)
+    return dots_to_mm(module_dots(wanted, dpi), dpi)
 
 
 def _symbol(element: BarcodeElement, content: _Built, dpi: int) -> Symbol:
@@ -340,20 +362,15 @@ def _symbol(element: BarcodeElement, content: _Built, dpi: int) -> Symbol:
     module = module_mm(element, dpi)
     quiet = element.quiet_zone if element.quiet_zone is not None else info.quiet_zone_modules
     quiet_mm = quiet * module
-    if encoded.is_2d:
-        w = encoded.width_modules * module + 2 * quiet_mm
-        h = encoded.height_modules * module + 2 * quiet_mm
-        bar_height = h
-    else:
-        w = encoded.width_modules * module + 2 * quiet_mm
-        fixed = encoded.height_modules
-        bar_height = fixed * module if fixed else element.height
-        h = bar_height
-        if element.show_hri:
-            h += HRI_GAP_MM + line_height_mm("sans", False, element.hri_size_pt)
+    # where the modules and the HRI go inside the box is the symbols package's rule
+    content_w, content_h = content_size(encoded, module, element.height)
+    w = content_w + 2 * quiet_mm
+    h = content_h + (2 * quiet_mm if encoded.is_2d else 0.0)
+    show_hri = element.show_hri and encoded.is_linear
+    if show_hri:
+        h += module + line_height_mm(HRI_FONT, False, hri_size_pt(module))
     if element.rotation in (90, 270):
         w, h = h, w
-    hri = content.hri or encoded.hri
     return Symbol(
         x=element.x,
         y=element.y,
@@ -362,11 +379,11 @@ def _symbol(element: BarcodeElement, content: _Built, dpi: int) -> Symbol:
         kind=element.kind,
         data=content.data,
         symbology_id=encoded.symbology_id,
-        hri=hri,
+        hri=content.hri or encoded.hri,
         module=module,
-        height=bar_height,
+        height=element.height,
         quiet_zone=quiet_mm,
-        show_hri=element.show_hri and not encoded.is_2d,
+        show_hri=show_hri,
         rotation=element.rotation,
         key=element.id,
         variable=content.variable,

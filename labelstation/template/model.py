@@ -146,6 +146,9 @@ class BarcodeElement:
             means the symbology's default). Layout snaps it to whole dots at the target dpi.
         quiet_zone: In modules on each side; ``None`` means the symbology's minimum.
         height: Bar height of linear symbols in mm (ignored by 2D symbols).
+        partial: The GS1 content is part of a message spread over several barcodes of the
+            label (a logistic label's (02)+(37) beside the (00) symbol): GS1 pairing rules are
+            then checked over the AIs of all GS1 barcodes of the label, not this one alone.
     """
 
     id: str
@@ -160,8 +163,8 @@ class BarcodeElement:
     quiet_zone: float | None = None
     height: float = 15.0
     show_hri: bool = False
-    hri_size_pt: float = 8.0
     rotation: Rotation = 0
+    partial: bool = False
     type: Literal["barcode"] = "barcode"
 
     @property
@@ -623,6 +626,8 @@ def _build_barcode(obj: Mapping[str, Any], where: str) -> BarcodeElement:
             f"{where} field 'kind': {kind!r} is not a known symbology "
             f"(expected one of {', '.join(symbol_kinds())})"
         )
+    if obj.get("partial", False) and not gs1:
+        raise TemplateError(f"{where} field 'partial': only GS1 content can be partial")
     if kind.startswith("hibc-"):
         if hibc is None:
             raise TemplateError(f"{where}: kind {kind!r} needs field 'hibc' (the HIBCC UDI parts)")
@@ -646,8 +651,8 @@ def _build_barcode(obj: Mapping[str, Any], where: str) -> BarcodeElement:
         quiet_zone=float(obj["quiet_zone"]) if "quiet_zone" in obj else None,
         height=float(obj.get("height", 15.0)),
         show_hri=obj.get("show_hri", False),
-        hri_size_pt=float(obj.get("hri_size_pt", 8.0)),
         rotation=obj.get("rotation", 0),
+        partial=obj.get("partial", False),
     )
 
 
@@ -719,8 +724,8 @@ def _element_to_json(e: Element) -> dict[str, Any]:
             "kind": e.kind,
             "height": float(e.height),
             "show_hri": e.show_hri,
-            "hri_size_pt": float(e.hri_size_pt),
             "rotation": e.rotation,
+            "partial": e.partial,
         }
         if e.module_mm is not None:
             out["module_mm"] = float(e.module_mm)

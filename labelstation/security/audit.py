@@ -277,7 +277,12 @@ def _value_json(field: str, value: object) -> str | None:
         )
     try:
         text = canonical_json(value).decode("utf-8")
-    except (TypeError, ValueError) as exc:
+    except ValueError:
+        raise ValidationError(
+            f"audit {field}: {value!r} holds NaN or infinity; expected finite numbers (JSON "
+            "has neither)"
+        ) from None
+    except TypeError as exc:
         raise ValidationError(
             f"audit {field}: {value!r} cannot be written as JSON ({exc}); expected JSON values"
         ) from None
@@ -820,7 +825,7 @@ def _write_pdf(
                 Paragraph(_pdf_text(change), body),
                 Paragraph(_pdf_text(entry.reason or ""), body),
                 Paragraph(_pdf_text(entry.workstation), body),
-                Paragraph(f"{entry.hash[:32]}<br/>{entry.hash[32:]}", body),
+                Paragraph("<br/>".join(entry.hash[i : i + 16] for i in range(0, 64, 16)), body),
             ]
         )
     status = (

@@ -26,6 +26,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "labelstation.cli.gs1_cmd",
     "labelstation.cli.udi_cmd",
     "labelstation.cli.db_cmd",
+    "labelstation.cli.devices_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]

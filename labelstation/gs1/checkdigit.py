@@ -45,11 +45,8 @@ def check_digit(digits: str) -> str:
     """
     if not digits or not _DIGITS.issuperset(digits):
         raise GS1Error(f"check digit: {digits!r} must be one or more digits")
-    total = 0
-    weight = 3
-    for char in reversed(digits):
-        total += (ord(char) - 48) * weight
-        weight = 4 - weight
+    # Weight 3 on the rightmost digit, then alternating 1, 3, ...
+    total = 3 * sum(map(int, digits[::-2])) + sum(map(int, digits[-2::-2]))
     return str(-total % 10)
 
 

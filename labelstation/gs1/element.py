@@ -25,11 +25,18 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from labelstation.errors import GS1Error
 from labelstation.gs1.ai import AI, CSET_NAMES, ai_info, ai_table, matches
-from labelstation.gs1.linters import DATE_LINTERS, LINTERS, TIME_LINTERS, LintContext, resolve_year
+from labelstation.gs1.linters import (
+    DATE_LINTERS,
+    LINTERS,
+    TIME_LINTERS,
+    LintContext,
+    Linter,
+    resolve_year,
+)
 
 GS = "\x1d"
 DEFAULT_DL_BASE = "https://id.gs1.org"
@@ -244,6 +251,60 @@ def _check_base64url(ai: str, value: str, piece: str) -> None:
         raise _fail(ai, value, "'=' is only allowed as base64url padding at the end")
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Everything :func:`validate` needs for one AI, worked out once (the hot path)."""
+
+    info: AI
+    min_length: int
+    max_length: int
+    fast: re.Pattern[str]
+    slices: tuple[tuple[int, int, int | None], ...] | None
+    linters: tuple[tuple[Linter, ...], ...]
+    has_z: bool
+    kind: str
+    scale: int
+
+
+_PLANS: dict[str, _Plan] = {}
+
+
+def _make_plan(ai: str) -> _Plan:
+    info = ai_info(ai)
+    slices: tuple[tuple[int, int, int | None], ...] | None = None
+    if not any(c.optional for c in info.components):
+        offsets: list[tuple[int, int, int | None]] = []
+        pos = 0
+        for index, component in enumerate(info.components):
+            end = pos + component.max_length if component.fixed else None
+            offsets.append((index, pos, end))
+            pos += component.max_length
+        slices = tuple(offsets)
+    kind, scale = "str", 0
+    linter_sets = [c.linters for c in info.components]
+    if ai.startswith(_DECIMAL_PREFIXES) and len(info.components) == 1:
+        kind, scale = "decimal", int(ai[-1])
+    elif (
+        DATE_LINTERS.intersection(linter_sets[0])
+        and not any(DATE_LINTERS.intersection(ls) for ls in linter_sets[1:])
+        and all(TIME_LINTERS.intersection(ls) for ls in linter_sets[1:])
+    ):
+        kind = "date"
+    plan = _Plan(
+        info=info,
+        min_length=info.min_length,
+        max_length=info.max_length,
+        fast=_fast_re(ai),
+        slices=slices,
+        linters=tuple(tuple(LINTERS[name] for name in ls) for ls in linter_sets),
+        has_z=any(c.cset == "Z" for c in info.components),
+        kind=kind,
+        scale=scale,
+    )
+    _PLANS[ai] = plan
+    return plan
+
+
 def validate(ai: str, value: str, ctx: LintContext) -> Element:
     """Check one AI value against the dictionary and return it as an :class:`Element`.
 
@@ -251,32 +312,32 @@ def validate(ai: str, value: str, ctx: LintContext) -> Element:
         GS1Error: Unknown AI, wrong length, a character outside the component's set, or a
             linter (check digit, date, code list ...) refuses the value.
     """
-    info = ai_info(ai)
-    reason = _length_reason(info, value)
-    if reason is not None:
-        raise _fail(ai, value, reason)
-    pieces = _split(info, value)
-    if _fast_re(ai).fullmatch(value) is None:
+    plan = _PLANS.get(ai) or _make_plan(ai)
+    info = plan.info
+    if not plan.min_length <= len(value) <= plan.max_length:
+        raise _fail(ai, value, _length_reason(info, value) or "")
+    if plan.slices is None:
+        pieces = _split(info, value)
+    else:
+        pieces = [(index, value[start:end]) for index, start, end in plan.slices]
+    if plan.fast.fullmatch(value) is None:
         _check_charset(info, value, pieces)
     for index, piece in pieces:
-        if info.components[index].cset == "Z" and "=" in piece:
+        if plan.has_z and "=" in piece:
             _check_base64url(ai, value, piece)
-        for name in info.components[index].linters:
-            problem = LINTERS[name](piece, ctx)
+        for lint in plan.linters[index]:
+            problem = lint(piece, ctx)
             if problem is not None:
                 raise _fail(ai, value, problem)
-    return Element(ai, value, info.title, _parsed(info, value, pieces, ctx))
+    if plan.kind == "str":
+        return Element(ai, value, info.title, value)
+    if plan.kind == "decimal":
+        return Element(ai, value, info.title, Decimal(value).scaleb(-plan.scale))
+    return Element(ai, value, info.title, _moment(pieces, ctx))
 
 
-def _parsed(info: AI, value: str, pieces: list[tuple[int, str]], ctx: LintContext) -> Parsed:
-    if info.code.startswith(_DECIMAL_PREFIXES) and len(info.components) == 1:
-        return Decimal(value).scaleb(-int(info.code[-1]))
-    kinds = [info.components[index].linters for index, _ in pieces]
-    dates = [i for i, linters in enumerate(kinds) if DATE_LINTERS.intersection(linters)]
-    if len(dates) != 1 or dates[0] != 0:
-        return value
-    if not all(TIME_LINTERS.intersection(linters) for linters in kinds[1:]):
-        return value
+def _moment(pieces: list[tuple[int, str]], ctx: LintContext) -> dt.date | dt.datetime:
+    """The date (day 00 = last day of the month) or date-time of a validated date AI."""
     text = pieces[0][1]
     year = int(text[:4]) if len(text) == 8 else resolve_year(int(text[:2]), ctx.today)
     month, day = int(text[-4:-2]), int(text[-2:])
@@ -311,21 +372,28 @@ def check_pairings(codes: Iterable[str]) -> None:
         GS1Error: An AI lacks every alternative of its requisites, or two AIs exclude each
             other.
     """
-    present = list(dict.fromkeys(codes))
+    problem = _pairing_problem(tuple(dict.fromkeys(codes)))
+    if problem is not None:
+        raise GS1Error(problem)
+
+
+@lru_cache(maxsize=4096)
+def _pairing_problem(present: tuple[str, ...]) -> str | None:
+    """The first broken pairing rule for these AIs, or None (cached: labels repeat their AIs)."""
     table = ai_table()
     for code in present:
-        info = table[code]
-        for pattern in info.excludes:
+        for pattern in table[code].excludes:
             for other in present:
                 if other != code and matches(pattern, other):
-                    raise GS1Error(f"GS1 ({code}) must not be used together with ({other})")
+                    return f"GS1 ({code}) must not be used together with ({other})"
     for code in present:
         info = table[code]
         if info.requires and not any(
             all(any(matches(p, other) for other in present) for p in group)
             for group in info.requires
         ):
-            raise GS1Error(f"GS1 ({code}) requires {_alternatives(info.requires)}")
+            return f"GS1 ({code}) requires {_alternatives(info.requires)}"
+    return None
 
 
 def build(
@@ -363,8 +431,11 @@ def build(
     if not seen:
         raise GS1Error("GS1 element string: no elements given")
     if policy.check_pairings:
-        check_pairings(seen)
-    table = ai_table()
-    fixed = [e for e in seen.values() if table[e.ai].predefined_length]
-    rest = [e for e in seen.values() if not table[e.ai].predefined_length]
+        problem = _pairing_problem(tuple(seen))
+        if problem is not None:
+            raise GS1Error(problem)
+    fixed: list[Element] = []
+    rest: list[Element] = []
+    for element in seen.values():
+        (fixed if _PLANS[element.ai].info.predefined_length else rest).append(element)
     return ElementString(tuple(fixed + rest))

@@ -315,7 +315,12 @@ def validate_pzn(pzn: str) -> None:
     """
     if not isinstance(pzn, str) or len(pzn) != 8 or not _DIGITS.fullmatch(pzn):
         raise GS1Error(f"GS1 (710) {pzn!r}: a PZN is 8 digits")
-    expected = pzn_check_digit(pzn[:7])
+    try:
+        expected = pzn_check_digit(pzn[:7])
+    except GS1Error:
+        raise GS1Error(
+            f"GS1 (710) {pzn!r}: PZN check sum leaves 10; IFA issues no such PZN"
+        ) from None
     if pzn[7] != expected:
         raise GS1Error(f"GS1 (710) {pzn!r}: PZN check digit should be {expected}, got {pzn[7]}")
 

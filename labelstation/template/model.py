@@ -451,7 +451,7 @@ def _describe(obj: dict[str, Any], error: jsonschema.ValidationError) -> str:
         where, rest = "template stock", path[1:]
     else:
         where, rest = "template", path
-    field_name = ".".join(str(p) for p in rest)
+    field_name = _dotted(rest)
     validator = error.validator
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
@@ -463,7 +463,7 @@ def _describe(obj: dict[str, Any], error: jsonschema.ValidationError) -> str:
             set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
         )
         extra = sorted(k for k in instance if k not in allowed)
-        target = ".".join([*(str(p) for p in rest), extra[0]]) if extra else field_name
+        target = _dotted([*rest, extra[0]]) if extra else field_name
         return f"{where}: unknown field {target!r}"
     if validator == "oneOf" and where.startswith("element"):
         return f"{where}: expected exactly one of the fields 'data', 'gs1' or 'hibc'"
@@ -472,6 +472,14 @@ def _describe(obj: dict[str, Any], error: jsonschema.ValidationError) -> str:
         return f"{where} field 'type': unknown element type {error.instance!r} (expected {kinds})"
     value = json.dumps(error.instance, ensure_ascii=False)
     return f"{where} field {field_name!r}: {value} {_expectation(error)}"
+
+
+def _dotted(path: list[str | int]) -> str:
+    """``['gs1', 4, 0]`` -> ``gs1[4][0]``; ``['hibc', 'lot']`` -> ``hibc.lot``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
 def _expectation(error: jsonschema.ValidationError) -> str:

@@ -25,15 +25,15 @@ _FIXED_PART = re.compile(r"^[NXYZ](\d+)$")
 
 
 @lru_cache(maxsize=512)
-def _ai_at(text: str) -> tuple[str, int | None]:
-    """Return the AI that ``text`` starts with and its predefined value length (None: variable)."""
+def _ai_at(text: str) -> tuple[str, int | None] | None:
+    """Return the AI ``text`` starts with and its predefined value length (None: variable).
+
+    Returns None when ``text`` starts with no known AI.
+    """
     try:
         ai = GS1ApplicationIdentifier.extract(text)
     except ParseError:
-        raise GS1Error(
-            f"GS1 element string: no known application identifier at {text[:8]!r}; "
-            "expected an AI such as 01, 10, 17 or 21"
-        ) from None
+        return None
     if ai.separator_required:
         return ai.ai, None
     length = 0
@@ -65,7 +65,13 @@ def split_element_string(data: str) -> tuple[tuple[str, str], ...]:
                 f"GS1 element string {data!r}: unexpected GS at position {pos}; "
                 "expected an AI (GS only follows a variable-length value)"
             )
-        ai, length = _ai_at(data[pos : pos + 4])
+        found = _ai_at(data[pos : pos + 4])
+        if found is None:
+            raise GS1Error(
+                f"GS1 element string {data!r}: no known application identifier at position "
+                f"{pos} ({data[pos : pos + 4]!r}); expected an AI such as 01, 10, 17 or 21"
+            )
+        ai, length = found
         start = pos + len(ai)
         if length is None:
             end = data.find(GS, start)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import zplkit
 from PIL import Image
 from zplkit.parse import ParseError, parse
+from zplkit.rendering import Limits
 from zplkit.rendering import RenderError as ZplkitRenderError
 
 from labelstation.errors import RenderError
@@ -54,6 +55,12 @@ NON_DRAWING_COMMANDS: frozenset[str] = frozenset(
         "JW", "MW", "NC", "NS", "NT", "PP", "JT", "DN",
     }
 )  # fmt: skip
+
+# zplkit's defaults (1 MiB input, 64 labels, 25 kB per graphic) are below one TrueType font
+# download, a 1,000-label run or a 600-dpi logo; these bounds still stop a runaway stream.
+_LIMITS = Limits(
+    input_bytes=256 << 20, labels=100_000, graphic_bytes=16 << 20, recall_calls=100_000
+)
 
 # Control (``~``) commands zplkit understands: syntax changes and object downloads. Every
 # other control command is a host query or job/media control and is stripped for imaging.
@@ -260,7 +267,7 @@ def _document(zpl: bytes | str, dpi: int) -> zplkit.rendering.Document | None:
     if labels == 0:
         return None
     try:
-        return zplkit.render(prepared, zplkit.Options(profile="zd621", dpi=dpi))
+        return zplkit.render(prepared, zplkit.Options(profile="zd621", dpi=dpi), limits=_LIMITS)
     except ZplkitRenderError as exc:
         context = prepared[exc.offset : exc.offset + 20].decode("latin-1")
         raise RenderError(

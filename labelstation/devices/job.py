@@ -290,7 +290,7 @@ class PrintJob:
 
     def _store_format(self, driver: PrinterDriver) -> None:
         driver.store_format(self._fmt)
-        names = driver.list_formats()
+        names = driver.list_formats(self._fmt.name[:2])
         if self._fmt.name not in names:
             raise DeviceError(
                 f"printer at {driver.url}: stored format {self._fmt.name} not in its memory "
@@ -356,7 +356,7 @@ class PrintJob:
         self._driver = driver
         try:
             status = driver.query_status()
-            names = driver.list_formats()
+            names = driver.list_formats(self._fmt.name[:2])
         except DeviceError:
             status, names = None, ()
         with self._lock:

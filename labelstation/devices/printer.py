@@ -102,8 +102,8 @@ class PrinterDriver(Protocol):
         """Ask the printer who it is."""
         ...
 
-    def list_formats(self) -> tuple[str, ...]:
-        """Names of the formats stored in the printer's memory."""
+    def list_formats(self, device: str = "R:") -> tuple[str, ...]:
+        """Names of the formats stored on ``device`` of the printer's memory."""
         ...
 
     def store_format(self, fmt: StoredFormat) -> None:

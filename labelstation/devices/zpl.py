@@ -320,9 +320,9 @@ class ZplDriver:
         frames, _ = self._query(b"~HI", 1, "~HI")
         return parse_host_identification(frames[0])
 
-    def list_formats(self) -> tuple[str, ...]:
-        """List the stored formats in ``R:`` with ``^HW``."""
-        frames, _ = self._query(b"^XA^HWR:*.ZPL^XZ", 1, "^HW")
+    def list_formats(self, device: str = "R:") -> tuple[str, ...]:
+        """List the formats stored on ``device`` (``R:``, ``E:``, ``B:``, ``A:``) with ``^HW``."""
+        frames, _ = self._query(b"^XA^HW" + device.encode("ascii") + b"*.ZPL^XZ", 1, "^HW")
         return parse_directory(frames[0])
 
     def store_format(self, fmt: StoredFormat) -> None:

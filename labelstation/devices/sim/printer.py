@@ -108,6 +108,8 @@ class PrinterModel:
             raise ValidationError(
                 f"printer speed: {self.speed_ips!r} inches/s; expected > 0 and ≤ 100000"
             )
+        if self.memory_kb < 0:
+            raise ValidationError(f"printer memory: {self.memory_kb!r} KB; expected ≥ 0")
         if not 1 <= self.label_length_dots <= 9999:
             raise ValidationError(
                 f"printer label length: {self.label_length_dots!r} dots; expected 1–9999"
@@ -380,18 +382,24 @@ class VirtualPrinter:
         codes = [c.code for c in commands if c.prefix == "^"]
         if "DF" in codes:
             params = next(c.params for c in commands if c.prefix == "^" and c.code == "DF")
-            self._state.stored[_format_name(params)] = fmt
+            name = _format_name(params)
+            used = sum(len(v) for k, v in self._state.stored.items() if k != name)
+            if used + len(fmt) > self.model.memory_kb * 1024:
+                self.log.append(f"out of memory: ^DF{name} ({len(fmt)} bytes) not stored")
+            else:
+                self._state.stored[name] = fmt
             return b""
         if "HW" in codes:
             params = next(c.params for c in commands if c.prefix == "^" and c.code == "HW")
             pattern = _format_name(params) if params else "R:*.*"
+            device = pattern.split(":", 1)[0] + ":"
             entries = [
                 (name, len(body))
                 for name, body in sorted(self._state.stored.items())
                 if fnmatch.fnmatchcase(name, pattern)
             ]
             used = sum(size for _, size in entries)
-            return format_directory("R:", entries, self.model.memory_kb * 1024 - used)
+            return format_directory(device, entries, self.model.memory_kb * 1024 - used)
         if not any(code in codes for code in ("FD", "XF", "GB", "FO")):
             return b""  # a setup-only format prints nothing
         quantity = 1

@@ -301,10 +301,15 @@ class _CouponError(Exception):
     pass
 
 
-def _gcp_field(reader: _Reader, field: str) -> None:
-    gcp = reader.vli(field, 0, 6, 6)
-    if _gcp(gcp, 0) is not None:  # pragma: no cover - digits only, so always a valid prefix
-        raise _CouponError(f"coupon: {field} is not a GS1 Company Prefix")
+def _gcp_field(reader: _Reader, field: str, allow_none: bool = False) -> None:
+    """A GS1 Company Prefix after its length indicator (0-6 means 6-12 digits).
+
+    For the 2nd and 3rd purchase, indicator 9 means "no company prefix" (same as the primary).
+    """
+    if allow_none and reader.more() and reader.text[reader.pos] == "9":
+        reader.take(1, f"{field} length indicator")
+        return
+    reader.vli(field, 0, 6, 6)  # digits only, so the gcppos1 prefix check always holds
 
 
 def _purchase(reader: _Reader, ordinal: str) -> None:
@@ -315,17 +320,17 @@ def _purchase(reader: _Reader, ordinal: str) -> None:
     reader.take(3, f"{ordinal} purchase family code")
 
 
-def _coupon_date(reader: _Reader, field: str, ctx: LintContext) -> dt.date:
+def _coupon_date(reader: _Reader, field: str, ctx: LintContext) -> str:
     text = reader.take(6, field)
     reason = _yymmdd(text, ctx)
     if reason is not None:
         raise _CouponError(f"coupon: {field} {text}: {reason}")
-    return dt.date(resolve_year(int(text[:2]), ctx.today), int(text[2:4]), int(text[4:]))
+    return text
 
 
 def _couponcode(text: str, ctx: LintContext) -> str | None:
     """North American Coupon Code in AI (8110) (NACC guideline, GS1 US)."""
-    if not text.isdigit():
+    if text.strip("0123456789"):
         return "coupon code must be digits only"
     reader = _Reader(text)
     try:
@@ -340,17 +345,18 @@ def _couponcode(text: str, ctx: LintContext) -> str | None:
             if rules not in "0123":
                 raise _CouponError(f"coupon: additional purchase rules code {rules} is not 0-3")
             _purchase(reader, "2nd")
-            _gcp_field(reader, "2nd purchase GS1 Company Prefix")
+            _gcp_field(reader, "2nd purchase GS1 Company Prefix", allow_none=True)
         if reader.more() and text[reader.pos] == "2":
             reader.take(1, "optional field 2")
             _purchase(reader, "3rd")
-            _gcp_field(reader, "3rd purchase GS1 Company Prefix")
+            _gcp_field(reader, "3rd purchase GS1 Company Prefix", allow_none=True)
         if reader.more() and text[reader.pos] == "3":
             reader.take(1, "optional field 3")
             expiry = _coupon_date(reader, "expiration date", ctx)
         if reader.more() and text[reader.pos] == "4":
             reader.take(1, "optional field 4")
             start = _coupon_date(reader, "start date", ctx)
+            # Compared as YYMMDD text, like GS1's reference linter.
             if expiry is not None and expiry < start:
                 raise _CouponError("coupon: expiration date is before start date")
         if reader.more() and text[reader.pos] == "5":
@@ -387,7 +393,7 @@ def _couponcode(text: str, ctx: LintContext) -> str | None:
 
 def _couponposoffer(text: str, ctx: LintContext) -> str | None:
     """Positive-offer-file coupon in AI (8112) (GS1 AI (8112) Coupon Data Specification)."""
-    if not text.isdigit():
+    if text.strip("0123456789"):
         return "coupon code must be digits only"
     reader = _Reader(text)
     try:

@@ -7,6 +7,7 @@
 ']d2'
 """
 
+from labelstation.template.displaylist import DisplayList
 from labelstation.template.layout import check_display_list, layout
 from labelstation.template.model import (
     SCHEMA_ID,
@@ -32,6 +33,7 @@ __all__ = [
     "SCHEMA_ID",
     "BarcodeElement",
     "BoxElement",
+    "DisplayList",
     "Element",
     "EllipseElement",
     "FieldElement",

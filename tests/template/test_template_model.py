@@ -114,7 +114,7 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
         ),
         (
             lambda d: d["stock"].update(media="rfid"),
-            'template stock field \'media\': "rfid" is not allowed '
+            "template stock field 'media': \"rfid\" is not allowed "
             '(expected one of "gap", "black-mark", "continuous")',
         ),
         (
@@ -130,7 +130,10 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
             lambda d: d["elements"][0].update(size_pt=201),
             "element 'name' (field) field 'size_pt': 201 is too large (expected <= 200)",
         ),
-        (lambda d: d["elements"][0].update(colour="red"), "element 'name' (field): unknown field 'colour'"),
+        (
+            lambda d: d["elements"][0].update(colour="red"),
+            "element 'name' (field): unknown field 'colour'",
+        ),
         (lambda d: d["elements"][0].pop("w"), "element 'name' (field): field 'w' is missing"),
         (lambda d: d["elements"][0].pop("id"), "element #1 (field): field 'id' is missing"),
         (
@@ -173,7 +176,7 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
         ),
         (
             lambda d: d["elements"][3].update(kind="pdf417"),
-            'element \'dm\' (barcode) field \'kind\': "pdf417" is not allowed (expected one of '
+            "element 'dm' (barcode) field 'kind': \"pdf417\" is not allowed (expected one of "
             '"gs1-datamatrix", "datamatrix", "gs1-128", "code128", "ean13", "upca", "itf14", '
             '"gs1-databar", "qr", "gs1-qr", "hibc-128", "hibc-datamatrix")',
         ),
@@ -223,16 +226,30 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
         ),
         (
             lambda d: d["elements"].append(
-                {"type": "image", "id": "logo", "x": 1, "y": 1, "w": 3, "h": 3,
-                 "resource": "icons/none.png"}  # fmt: skip
+                {
+                    "type": "image",
+                    "id": "logo",
+                    "x": 1,
+                    "y": 1,
+                    "w": 3,
+                    "h": 3,
+                    "resource": "icons/none.png",
+                }
             ),
             "element 'logo' (image) field 'resource': resource 'icons/none.png': no such file at "
             + str(resource_path("icons/lot.png").parent / "none.png"),
         ),
         (
             lambda d: d["elements"].append(
-                {"type": "image", "id": "logo", "x": 1, "y": 1, "w": 3, "h": 3,
-                 "resource": "../pyproject.toml"}  # fmt: skip
+                {
+                    "type": "image",
+                    "id": "logo",
+                    "x": 1,
+                    "y": 1,
+                    "w": 3,
+                    "h": 3,
+                    "resource": "../pyproject.toml",
+                }
             ),
             "element 'logo' (image) field 'resource': resource '../pyproject.toml': "
             "expected a path inside resources/ without '..'",
@@ -245,30 +262,55 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
         ),
         (
             lambda d: d["elements"].append(
-                {"type": "barcode", "id": "c", "kind": "code128", "x": 1, "y": 1,
-                 "data": "{lot}", "partial": True}  # fmt: skip
+                {
+                    "type": "barcode",
+                    "id": "c",
+                    "kind": "code128",
+                    "x": 1,
+                    "y": 1,
+                    "data": "{lot}",
+                    "partial": True,
+                }
             ),
             "element 'c' (barcode) field 'partial': only GS1 content can be partial",
         ),
         (
             lambda d: d["elements"].append(
-                {"type": "barcode", "id": "h", "kind": "hibc-128", "x": 1, "y": 1,
-                 "hibc": {"lic": "A123", "product": "X", "expiry_format": "DDMMYY"}}  # fmt: skip
+                {
+                    "type": "barcode",
+                    "id": "h",
+                    "kind": "hibc-128",
+                    "x": 1,
+                    "y": 1,
+                    "hibc": {"lic": "A123", "product": "X", "expiry_format": "DDMMYY"},
+                }
             ),
             "element 'h' (barcode) field 'hibc.expiry_format': HIBC expiry format 'DDMMYY': "
             "expected one of MMYY, MMDDYY, YYMMDD, YYMMDDHH, YYJJJ, YYJJJHH, none, default-YYJJJ",
         ),
         (
             lambda d: d["elements"].append(
-                {"type": "barcode", "id": "h", "kind": "hibc-128", "x": 1, "y": 1,
-                 "hibc": {"lic": "A123"}}  # fmt: skip
+                {
+                    "type": "barcode",
+                    "id": "h",
+                    "kind": "hibc-128",
+                    "x": 1,
+                    "y": 1,
+                    "hibc": {"lic": "A123"},
+                }
             ),
             "element 'h' (barcode): field 'hibc.product' is missing",
         ),
         (
             lambda d: d["elements"].append(
-                {"type": "barcode", "id": "h", "kind": "hibc-128", "x": 1, "y": 1,
-                 "hibc": {"lic": "A123", "product": "X", "batch": "X"}}  # fmt: skip
+                {
+                    "type": "barcode",
+                    "id": "h",
+                    "kind": "hibc-128",
+                    "x": 1,
+                    "y": 1,
+                    "hibc": {"lic": "A123", "product": "X", "batch": "X"},
+                }
             ),
             "element 'h' (barcode): unknown field 'hibc.batch'",
         ),
@@ -284,7 +326,7 @@ def test_top_level_must_be_an_object() -> None:
     with pytest.raises(TemplateError) as info:
         Template.from_json([1, 2])
     assert str(info.value) == (
-        "template: top level is list, expected a JSON object with \"schema\": "
+        'template: top level is list, expected a JSON object with "schema": '
         "'labelstation.template/1'"
     )
 

@@ -88,7 +88,12 @@ def render_pdf(
         RenderError: a primitive cannot be drawn, ``n_up`` is not positive, or the grid does
             not fit on the sheet.
     """
-    canvas = Canvas(str(out) if isinstance(out, str | Path) else out, pageCompression=1)
+    canvas = Canvas(
+        str(out) if isinstance(out, str | Path) else out,
+        pageCompression=1,
+        initialFontName=_font("sans", False),  # so no unembedded Helvetica is referenced
+        initialFontSize=10,
+    )
     canvas.setCreator("LabelStation")
     forms: dict[tuple[Any, ...], str] = {}
     pages = 0
@@ -137,8 +142,9 @@ def _sheets(
     gap_y = (sh - 2 * _SHEET_MARGIN - rows * cell_h) / max(rows - 1, 1)
     if gap_x < 0 or gap_y < 0:
         raise RenderError(
-            f"render_pdf n_up {n_up!r}: {cols}×{rows} labels of {cell_w}×{cell_h} mm do not fit "
-            f"a {sw}×{sh} mm sheet with {_SHEET_MARGIN} mm margins; expected fewer or smaller"
+            f"render_pdf n_up {n_up!r}: {cols}×{rows} labels of {cell_w:g}×{cell_h:g} mm do not "
+            f"fit a {sw:g}×{sh:g} mm sheet with {_SHEET_MARGIN:g} mm margins; expected fewer "
+            "or smaller labels"
         )
     gap_x, gap_y = min(gap_x, 5.0), min(gap_y, 5.0)
     grid_w = cols * cell_w + (cols - 1) * gap_x
@@ -190,11 +196,15 @@ def _label(
         canvas.endForm()
         forms[key] = name
     canvas.saveState()
-    canvas.translate(x * mm, (page_h - y - dl.height) * mm)
+    _origin(canvas, x, y, page_h)
+    clip = canvas.beginPath()
+    clip.rect(0, 0, dl.width, dl.height)
+    canvas.clipPath(clip, stroke=0, fill=0)  # nothing prints beyond the die-cut edge
+    canvas.saveState()
+    canvas.scale(1 / mm, -1 / mm)
+    canvas.translate(0, -dl.height * mm)
     canvas.doForm(name)
     canvas.restoreState()
-    canvas.saveState()
-    _origin(canvas, x, y, page_h)
     _draw_all(canvas, tuple(p for p in dl.primitives if getattr(p, "variable", False)))
     canvas.restoreState()
 

@@ -45,7 +45,7 @@ import binascii
 import io
 import math
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,6 +83,7 @@ __all__ = [
     "zpl_font_downloads",
     "zpl_font_file",
     "zpl_recall",
+    "zpl_static_keys",
     "zpl_stored_format",
 ]
 
@@ -99,6 +100,8 @@ ZPL_SYMBOLOGIES = (
 #: The ``zd621`` profile puts a TrueType baseline this fraction of the font height below ^FO.
 _BASELINE_FRACTION = 0.75
 _ITF_RATIO = "2.5"
+#: ^BQ draws its first module row this many dots below ^FO (printer behaviour, as imaged).
+_QR_TOP_OFFSET = 9
 _GS = "\x1d"
 _ORIENTATION: dict[int, str] = {0: "N", 90: "R", 180: "I", 270: "B"}
 _ALIGN = {"left": "L", "center": "C", "right": "R"}
@@ -510,6 +513,11 @@ def _symbol_fields(symbol: Symbol, dpi: int) -> list[_Field]:
     )
     fx, fy = frame.origin(ox, oy, content_w, content_h)
     o = _ORIENTATION[symbol.rotation]
+    if symbol.kind == "qr":
+        # ^BQ prints upright only (a QR Code reads in any orientation, and its square area is
+        # the same once turned) and starts its modules _QR_TOP_OFFSET dots below ^FO.
+        o = "N"
+        fy = max(0, fy - _QR_TOP_OFFSET)
     command = _symbol_command(symbol.kind, o, m, bar_h, enc.width_modules, len(heights))
     fields = [
         _Field(
@@ -742,3 +750,28 @@ def _value_fields(display_list: DisplayList) -> list[_Field]:
             if hri:
                 fields.append(_Field("", hri, True, variable=True, key=p.key))
     return fields
+
+
+def zpl_static_keys(display_lists: Sequence[DisplayList]) -> frozenset[str]:
+    """Keys of the ``variable`` primitives whose content is the same on every given label.
+
+    A run's stored format can hold those (product name, GTIN, lot, expiry) and leave only what
+    changes (serial, the symbol that carries it) to the per-label recall. With fewer than two
+    labels nothing is proven constant, so the result is empty.
+    """
+    if len(display_lists) < 2:
+        return frozenset()
+    seen: dict[str, set[tuple[str, ...]]] = {}
+    present: dict[str, int] = {}
+    for dl in display_lists:
+        values: dict[str, list[str]] = {}
+        for f in _value_fields(dl):
+            values.setdefault(f.key, []).append(f.prefix + f.value)
+        for key, vals in values.items():
+            seen.setdefault(key, set()).add(tuple(vals))
+            present[key] = present.get(key, 0) + 1
+    return frozenset(
+        key
+        for key, variants in seen.items()
+        if len(variants) == 1 and present[key] == len(display_lists)
+    )

@@ -27,6 +27,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "labelstation.cli.udi_cmd",
     "labelstation.cli.db_cmd",
     "labelstation.cli.devices_cmd",
+    "labelstation.cli.render_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -39,10 +39,16 @@ def load_font(font_id: str, bold: bool, size_px: int) -> ImageFont.FreeTypeFont:
     )
 
 
+@functools.lru_cache(maxsize=16384)
+def _em_width(text: str, font_id: str, bold: bool) -> float:
+    """Width of ``text`` in ems; cached because shrink-to-fit measures the same strings at
+    every size it tries, and widths scale linearly with the size."""
+    return load_font(font_id, bold, _REFERENCE_PX).getlength(text) / _REFERENCE_PX
+
+
 def text_width_mm(text: str, font_id: str, bold: bool, size_pt: float) -> float:
     """Return the advance width of one line of ``text`` at ``size_pt``, in millimetres."""
-    font = load_font(font_id, bold, _REFERENCE_PX)
-    return font.getlength(text) / _REFERENCE_PX * pt_to_mm(size_pt)
+    return _em_width(text, font_id, bold) * pt_to_mm(size_pt)
 
 
 @functools.lru_cache(maxsize=16)

@@ -13,6 +13,7 @@ Registered from ``tests/conftest.py`` with ``pytest_plugins``.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,9 +98,11 @@ def pg_factory() -> Iterator[PgFactory]:
 
 def _open(request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool) -> Iterator[Database]:
     if request.param == "sqlite":
-        database = Database.open(str(tmp_path / "labelstation.sqlite3"))
+        path = tmp_path / "labelstation.sqlite3"
         if migrated:
-            database.upgrade()
+            template: Path = request.getfixturevalue("sqlite_template")
+            shutil.copyfile(template, path)
+        database = Database.open(str(path))
         yield database
         database.dispose()
         return
@@ -109,6 +112,16 @@ def _open(request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool) -> 
     yield database
     database.dispose()
     factory.drop(url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per run; each test gets a copy (cheaper than Alembic)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    database = Database.open(str(path))
+    database.upgrade()
+    database.dispose()  # the last connection to close folds the WAL into the file
+    return path
 
 
 @pytest.fixture(params=BACKENDS)

@@ -420,11 +420,12 @@ class AuditTrail:
         recorded_at = self._now_text()
         # Take the chain head first: the row lock (PostgreSQL) or the write lock (SQLite) is
         # held until the caller commits, so nobody else can extend the chain in between.
-        session.execute(
-            update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=AuditHeadRow.seq + 1)
-        )
-        head = session.execute(
-            select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
+        connection = session.connection()
+        head = connection.execute(
+            update(AuditHeadRow)
+            .where(AuditHeadRow.id == 1)
+            .values(seq=AuditHeadRow.seq + 1)
+            .returning(AuditHeadRow.seq, AuditHeadRow.hash)
         ).one()
         seq, prev_hash = int(head.seq), str(head.hash)
         fields: dict[str, Any] = {
@@ -442,8 +443,8 @@ class AuditTrail:
             "prev_hash": prev_hash,
         }
         digest = entry_hash(**fields)
-        session.execute(insert(AuditEntryRow).values(**fields, hash=digest))
-        session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(hash=digest))
+        connection.execute(insert(AuditEntryRow).values(**fields, hash=digest))
+        connection.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(hash=digest))
         if seq % self.checkpoint_every == 0:
             self._write_checkpoint(session, seq, digest)
         return AuditEntry(
@@ -534,9 +535,11 @@ class AuditTrail:
 
     @staticmethod
     def _stream(
-        session: Session, start: int = 1, stop: int | None = None
+        session: Session, start: int | None = None, stop: int | None = None
     ) -> Iterator[AuditEntryRow]:
-        statement = select(AuditEntryRow).where(AuditEntryRow.seq >= start)
+        statement = select(AuditEntryRow)
+        if start is not None:
+            statement = statement.where(AuditEntryRow.seq >= start)
         if stop is not None:
             statement = statement.where(AuditEntryRow.seq <= stop)
         statement = statement.order_by(AuditEntryRow.seq).execution_options(yield_per=_STREAM_CHUNK)

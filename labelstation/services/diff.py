@@ -15,6 +15,7 @@ Paths are JSON Pointers (RFC 6901), so ``/elements/2/x`` is unambiguous even whe
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -51,8 +52,9 @@ def _escape(key: str) -> str:
 
 
 def _same(a: Any, b: Any) -> bool:
-    # JSON keeps 1 and 1.0 and True apart; so must the diff (the canonical hash does).
-    return type(a) is type(b) and a == b
+    # Compare as JSON text: 1, 1.0, true and -0.0 are different documents to the canonical hash
+    # (and so to a signature), so the diff must show them as changes.
+    return json.dumps(a) == json.dumps(b)
 
 
 def json_diff(old: Any, new: Any) -> tuple[Change, ...]:

@@ -7,12 +7,15 @@ layout, renderers and the verifier all look it up by id, so adding a symbology i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from labelstation.errors import RenderError
+
+_DARK_RUN = re.compile(b"\x01+")  # bytes(row) of a bool tuple is 0/1 bytes
 
 
 @dataclass(frozen=True)
@@ -100,20 +103,10 @@ class Encoded:
         Renderers draw one rectangle per run instead of one per module, which keeps PDFs small
         and drawing fast; for a 1D symbol row 0's runs are its bars.
         """
-        out: list[tuple[tuple[int, int], ...]] = []
-        for row in self.modules:
-            runs: list[tuple[int, int]] = []
-            start = -1
-            for col, dark in enumerate(row):
-                if dark and start < 0:
-                    start = col
-                elif not dark and start >= 0:
-                    runs.append((start, col - start))
-                    start = -1
-            if start >= 0:
-                runs.append((start, len(row) - start))
-            out.append(tuple(runs))
-        return tuple(out)
+        return tuple(
+            tuple((m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(bytes(row)))
+            for row in self.modules
+        )
 
     @property
     def bars(self) -> tuple[tuple[int, int], ...]:

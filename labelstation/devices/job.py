@@ -26,7 +26,7 @@ import enum
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from labelstation.devices.printer import LabelData, LinkLost, PrinterDriver, StoredFormat
@@ -145,7 +145,7 @@ class PrintJob:
         self._state = JobState.RUNNING
         self._fault: str | None = None
         self._status: PrinterStatus | None = None
-        self._decision: tuple[str, bool] | None = None
+        self._decision: tuple[str, tuple[tuple[int, ...], tuple[int, ...]]] | None = None
         self._driver: PrinterDriver | None = None
         self._need_format = True
         self._thread = threading.Thread(target=self._run, name="print-job", daemon=True)
@@ -163,21 +163,41 @@ class PrintJob:
         with self._lock:
             return self._snapshot()
 
-    def resume(self, *, reprint_in_doubt: bool = False) -> None:
+    def resume(self, *, printed: Iterable[int] = (), reprint: Iterable[int] = ()) -> None:
         """Operator: the fault is fixed, go on (``~PS``).
 
+        In-doubt labels stay in doubt unless production settled them (by scanning or
+        inspecting the output):
+
         Args:
-            reprint_in_doubt: send the in-doubt labels again (only after production has
-                verified or destroyed the physical ones; their serials are then reprinted).
+            printed: in-doubt indices found on the line: they become PRINTED.
+            reprint: in-doubt indices found missing or destroyed: they are sent again, in job
+                order, before the unsent labels.
+
+        Raises:
+            ValidationError: an index is not in doubt, or is in both sets.
         """
+        done, again = sorted(set(printed)), sorted(set(reprint))
         with self._lock:
-            self._decision = ("resume", reprint_in_doubt)
+            for i in done + again:
+                if not 0 <= i < len(self._states) or self._states[i] is not LabelState.IN_DOUBT:
+                    state = self._states[i].value if 0 <= i < len(self._states) else "no label"
+                    raise ValidationError(
+                        f"print job resume: label {i} is {state}; expected a label in doubt"
+                    )
+            both = set(done) & set(again)
+            if both:
+                raise ValidationError(
+                    f"print job resume: label {min(both)} is both printed and to reprint; "
+                    "expected one or the other"
+                )
+            self._decision = ("resume", (tuple(done), tuple(again)))
             self._lock.notify_all()
 
     def cancel(self) -> None:
         """Operator: stop the job and clear the printer's buffer (``~JA``)."""
         with self._lock:
-            self._decision = ("cancel", False)
+            self._decision = ("cancel", ((), ()))
             self._lock.notify_all()
 
     def wait(self, timeout: float | None = None) -> JobSnapshot:
@@ -376,15 +396,15 @@ class PrintJob:
             self._emit("paused")
             while self._decision is None:
                 self._lock.wait()
-            decision, reprint = self._decision
+            decision, (done, again) = self._decision
             self._decision = None
             if decision == "cancel":
                 return self._cancel()
-            if reprint:
-                doubt = [i for i, s in enumerate(self._states) if s is LabelState.IN_DOUBT]
-                for i in reversed(doubt):
-                    self._states[i] = LabelState.UNSENT
-                    self._pending.appendleft(i)
+            for i in done:
+                self._states[i] = LabelState.PRINTED
+            for i in reversed(again):
+                self._states[i] = LabelState.UNSENT
+                self._pending.appendleft(i)
             self._state = JobState.RUNNING
             self._fault = None
             self._emit("resumed")

@@ -13,6 +13,7 @@ injectable sleep so tests run without waiting.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ def open_transport(config: DeviceConfig) -> Any:
     """
     s = config.settings
     try:
-        return serial.serial_for_url(
+        port = serial.serial_for_url(
             config.url,
             baudrate=s.baud,
             bytesize=s.data_bits,
@@ -148,6 +149,12 @@ def open_transport(config: DeviceConfig) -> Any:
         )
     except (serial.SerialException, OSError, ValueError) as exc:
         raise DeviceError(f"device {config.url}: cannot open ({exc})") from exc
+    # pyserial's socket:// leaves Nagle on: a 3-byte ~HS after a label then waits for the
+    # peer's delayed ACK (tens of ms), which caps a paced job at a few labels a second.
+    sock = getattr(port, "_socket", None)
+    if isinstance(sock, socket.socket):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return port
 
 
 @dataclass(frozen=True)

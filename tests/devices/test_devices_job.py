@@ -1,0 +1,226 @@
+"""Print jobs against the virtual printer over socket://: pacing, exact accounting, faults."""
+
+from __future__ import annotations
+
+import queue
+
+import pytest
+from conftest import FAST, FORMAT, SimFactory, connect, labels
+
+from labelstation.devices.job import JobEvent, JobSnapshot, JobState, LabelState, PrintJob
+from labelstation.devices.printer import LabelData
+from labelstation.devices.sim.printer import PrintedLabel, PrinterModel, parse_fault_plan
+from labelstation.devices.transport import Backoff
+from labelstation.errors import ValidationError
+from labelstation.render.zplimage import tokenize
+
+
+def _serial_printed(label: PrintedLabel) -> str:
+    """The serial in field 1 of a printed label, read back from its merged ZPL."""
+    data = [c.params for c in tokenize(label.zpl) if c.prefix == "^" and c.code == "FD"]
+    return data[0].decode("utf-8")
+
+
+def _paused(s: JobSnapshot) -> bool:
+    return s.state is JobState.PAUSED
+
+
+def _assert_counts(snap: JobSnapshot, printed: int, in_printer: int, unsent: int) -> None:
+    assert (
+        snap.count(LabelState.PRINTED),
+        snap.count(LabelState.IN_PRINTER),
+        snap.count(LabelState.UNSENT),
+    ) == (printed, in_printer, unsent)
+
+
+def test_1000_labels_arrive_exactly_once_and_in_order(make_sim: SimFactory) -> None:
+    sim = make_sim()
+    items = labels(1000)
+    events: queue.Queue[JobEvent] = queue.Queue()
+    job = PrintJob(connect(sim.url), FORMAT, items, on_event=events.put, window=8)
+    job.start()
+    snap = job.wait(timeout=60)
+    assert snap.state is JobState.DONE
+    assert snap.count(LabelState.PRINTED) == 1000
+    assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]
+    assert not any(p.stored_format_missing for p in sim.printer.printed)
+    # the stored format was downloaded once for the batch
+    assert sim.printer.state()["stored_formats"] == ["R:CARTON.ZPL"]
+    kinds = []
+    while not events.empty():
+        event = events.get()
+        kinds.append(event.kind)
+        # pacing: never more labels in the printer than the window
+        assert event.snapshot.count(LabelState.IN_PRINTER) <= 8
+    assert kinds[-1] == "done"
+
+
+def test_paper_out_at_label_500_names_exactly_the_printed_labels(make_sim: SimFactory) -> None:
+    sim = make_sim(faults=parse_fault_plan("paper_out@500"))
+    items = labels(1000)
+    job = PrintJob(connect(sim.url), FORMAT, items, window=8)
+    job.start()
+    snap = job.wait_for(_paused, timeout=60)
+    assert snap.fault == f"printer at {sim.url}: paper out, paused"
+    assert snap.indices(LabelState.PRINTED) == tuple(range(499))
+    assert snap.serials_in(LabelState.PRINTED) == tuple(x.serial for x in items[:499])
+    held = sim.printer.state()["labels_in_buffer"]
+    assert isinstance(held, int)
+    assert held >= 1
+    _assert_counts(snap, 499, held, 1000 - 499 - held)
+    assert snap.indices(LabelState.IN_PRINTER) == tuple(range(499, 499 + held))
+    assert sim.printer.printed_count == 499
+    # operator loads paper, then resumes: everything prints once, in order
+    sim.printer.clear_faults()
+    job.resume()
+    snap = job.wait(timeout=60)
+    assert snap.state is JobState.DONE
+    assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]
+
+
+@pytest.mark.parametrize(
+    ("fault", "fault_text"),
+    [
+        ("head_open", "head open, paused"),
+        ("ribbon_out", "ribbon out, paused"),
+        ("over_temperature", "over temperature, paused"),
+        ("pause", "paused"),
+    ],
+)
+def test_each_fault_pauses_with_exact_counts_then_cancel(
+    make_sim: SimFactory, fault: str, fault_text: str
+) -> None:
+    sim = make_sim(faults=parse_fault_plan(f"{fault}@10"))
+    items = labels(40)
+    job = PrintJob(connect(sim.url), FORMAT, items, window=4)
+    job.start()
+    snap = job.wait_for(_paused, timeout=30)
+    assert snap.fault == f"printer at {sim.url}: {fault_text}"
+    held = sim.printer.state()["labels_in_buffer"]
+    assert isinstance(held, int)
+    _assert_counts(snap, 9, held, 40 - 9 - held)
+    job.cancel()
+    snap = job.wait(timeout=30)
+    assert snap.state is JobState.CANCELLED
+    # the printer was stopped, so ~JA removed exactly the held labels: none of them printed
+    assert snap.indices(LabelState.CANCELLED) == tuple(range(9, 9 + held))
+    assert snap.count(LabelState.PRINTED) == 9
+    assert sim.printer.state()["labels_in_buffer"] == 0
+    assert sim.printer.printed_count == 9
+
+
+def test_silent_printer_pauses_the_job_with_a_timeout(make_sim: SimFactory) -> None:
+    sim = make_sim(
+        PrinterModel(speed_ips=5000.0, silent_when_faulted=True),
+        faults=parse_fault_plan("paper_out@10"),
+    )
+    items = labels(30)
+    job = PrintJob(connect(sim.url, timeout=0.3), FORMAT, items, window=4)
+    job.start()
+    snap = job.wait_for(_paused, timeout=30)
+    assert snap.fault == (
+        f"printer at {sim.url}: not answering ~HS within 0.3 s; check media, ribbon, head"
+    )
+    # without an answer the driver claims nothing new: at most the 9 really printed
+    assert snap.count(LabelState.PRINTED) <= 9
+    assert sim.printer.printed_count == 9
+    sim.printer.clear_faults()
+    job.resume()
+    snap = job.wait(timeout=30)
+    assert snap.state is JobState.DONE
+    assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]
+
+
+def test_link_drop_reconnects_and_marks_unknown_labels_in_doubt(make_sim: SimFactory) -> None:
+    sim = make_sim(faults=parse_fault_plan("drop@10"))
+    items = labels(30)
+    slept: list[float] = []
+    job = PrintJob(
+        connect(sim.url),
+        FORMAT,
+        items,
+        window=4,
+        backoff=Backoff(initial=0.01, attempts=5),
+        sleep=slept.append,
+    )
+    job.start()
+    snap = job.wait_for(_paused, timeout=30)
+    assert snap.fault is not None
+    assert snap.fault.startswith(f"printer at {sim.url}: link lost (")
+    job.resume()
+    snap = job.wait(timeout=30)
+    assert snap.state is JobState.DONE
+    printed_serials = [_serial_printed(p) for p in sim.printer.printed]
+    # never a duplicate; every label the driver calls printed really is; in-doubt labels are
+    # the only ones whose fate the driver does not claim
+    assert len(printed_serials) == len(set(printed_serials))
+    assert set(snap.serials_in(LabelState.PRINTED)) <= set(printed_serials)
+    assert snap.count(LabelState.PRINTED) + snap.count(LabelState.IN_DOUBT) == 30
+
+
+def test_power_cycle_loses_the_format_and_the_job_downloads_it_again(
+    make_sim: SimFactory,
+) -> None:
+    sim = make_sim(faults=parse_fault_plan("power_cycle@10"))
+    items = labels(30)
+    job = PrintJob(
+        connect(sim.url),
+        FORMAT,
+        items,
+        window=4,
+        backoff=Backoff(initial=0.01),
+        sleep=lambda s: None,
+    )
+    job.start()
+    snap = job.wait_for(_paused, timeout=30)
+    assert sim.printer.printed_count == 9
+    printed = snap.indices(LabelState.PRINTED)
+    in_doubt = snap.indices(LabelState.IN_DOUBT)
+    # what the driver saw printed, then what was in the printer when it restarted: together
+    # they cover the 9 labels that really printed, and nothing is claimed that did not print
+    assert printed + in_doubt == tuple(range(len(printed) + len(in_doubt)))
+    assert len(printed) <= 9 <= len(printed) + len(in_doubt)
+    # production checks the in-doubt labels on the line (here: the printer's real output)
+    seen = {_serial_printed(p) for p in sim.printer.printed}
+    found = [i for i in in_doubt if items[i].serial in seen]
+    missing = [i for i in in_doubt if items[i].serial not in seen]
+    with pytest.raises(ValidationError) as exc:
+        job.resume(printed=[0])
+    assert str(exc.value) == "print job resume: label 0 is printed; expected a label in doubt"
+    job.resume(printed=found, reprint=missing)
+    snap = job.wait(timeout=30)
+    assert snap.state is JobState.DONE
+    assert snap.count(LabelState.PRINTED) == 30
+    assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]
+    assert not any(p.stored_format_missing for p in sim.printer.printed)
+
+
+def test_format_that_does_not_arrive_is_never_recalled(make_sim: SimFactory) -> None:
+    sim = make_sim(PrinterModel(speed_ips=5000.0, memory_kb=0))
+    job = PrintJob(connect(sim.url), FORMAT, labels(3))
+    job.start()
+    snap = job.wait_for(_paused, timeout=30)
+    assert snap.fault == (
+        f"printer at {sim.url}: stored format R:CARTON.ZPL not in its memory after download "
+        "(lists nothing); expected it there before any label recalls it"
+    )
+    assert snap.count(LabelState.UNSENT) == 3
+    job.cancel()
+    assert job.wait(timeout=30).state is JobState.CANCELLED
+    assert sim.printer.printed_count == 0
+
+
+def test_job_refusals() -> None:
+    with pytest.raises(ValidationError) as exc:
+        PrintJob(connect("loop://"), FORMAT, labels(2), window=0)
+    assert str(exc.value) == "print job window: 0 is out of range; expected 1–99"
+    with pytest.raises(ValidationError) as exc:
+        PrintJob(connect("loop://"), FORMAT, [LabelData("A", {}), LabelData("A", {})])
+    assert str(exc.value) == "print job serials: 'A' occurs more than once; expected unique serials"
+    with pytest.raises(ValidationError) as exc:
+        PrintJob(connect("loop://"), FORMAT, [])
+    assert str(exc.value) == "print job labels: 0 labels; expected at least 1"
+
+
+def test_fast_model_is_fast() -> None:
+    assert FAST.seconds_per_label == pytest.approx(406 / 203 / 5000)

@@ -28,8 +28,9 @@ The profiles and the decisions behind them:
 * ``udi-gs1`` — a device UDI in GS1: (01) and at least one production identifier (10), (11),
   (17) or (21).
 * ``udi-hibcc`` — a device UDI in HIBC: primary data and a secondary with at least a lot, a
-  serial or an expiry date. Pass a parsed :class:`labelstation.udi.HibcUdi`: the import
-  contract keeps ``gs1`` and ``udi`` independent, so this module reads it structurally.
+  serial or an expiry date (also as the ``/S`` or ``/14D`` supplementary fields). Pass a parsed
+  :class:`labelstation.udi.HibcUdi`: the import contract keeps ``gs1`` and ``udi`` independent,
+  so this module reads it structurally.
 * ``gs1-logistic-unit`` — (00) SSCC.
 
 Trade-item profiles refuse (00): an SSCC identifies a logistic unit, not a pack or a device.
@@ -68,10 +69,10 @@ class _HibcSecondaryLike(Protocol):
     def lot(self) -> str | None: ...
 
     @property
-    def serial(self) -> str | None: ...
+    def effective_serial(self) -> str | None: ...
 
     @property
-    def expiry(self) -> dt.date | None: ...
+    def effective_expiry(self) -> dt.date | None: ...
 
 
 class _HibcUdiLike(Protocol):
@@ -313,7 +314,9 @@ def _hibcc_problems(profile: Profile, data: object) -> list[str]:
     udi: _HibcUdiLike = data
     secondary = udi.secondary
     if secondary is None or (
-        secondary.lot is None and secondary.serial is None and secondary.expiry is None
+        secondary.lot is None
+        and secondary.effective_serial is None
+        and secondary.effective_expiry is None
     ):
         return [
             f"{profile.name}: missing secondary data; expected at least a lot, a serial or an "

@@ -6,9 +6,11 @@ The public API lives in :mod:`labelstation.udi.hibc`; it is re-exported here.
 from labelstation.udi.hibc import (
     AIM_IDENTIFIERS,
     CODE39_CHARSET,
+    SUPPLEMENT_IDS,
     ExpiryFormat,
     HibcPrimary,
     HibcSecondary,
+    HibcSupplement,
     HibcUdi,
     build,
     build_primary,
@@ -23,9 +25,11 @@ from labelstation.udi.hibc import (
 __all__ = [
     "AIM_IDENTIFIERS",
     "CODE39_CHARSET",
+    "SUPPLEMENT_IDS",
     "ExpiryFormat",
     "HibcPrimary",
     "HibcSecondary",
+    "HibcSupplement",
     "HibcUdi",
     "build",
     "build_primary",

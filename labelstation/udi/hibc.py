@@ -26,9 +26,9 @@ answer:
   device on a line today.
 * ``MMYY`` carries no day: the expiry must be the last day of that month (the product expires at
   the end of the month), so a build never silently moves a date.
-* A lot and a serial together need the supplementary ``/S`` field of §2.4, which is not
-  implemented: asking for both is refused, and parsing supplementary fields is refused, never
-  misread.
+* A lot and a serial together: the serial goes into the supplementary ``/S`` field (§2.4), as do
+  a date of manufacture (``/16D``) and a quantity next to a serial (``/Q``); ``/14D`` (expiry
+  YYYYMMDD) is read, and built through :class:`HibcSupplement`.
 
 >>> udi = build(build_primary("A123", "BJC5D6E7", 1))
 >>> udi.data
@@ -240,6 +240,71 @@ def build_primary(lic: str, product: str, uom: int | str) -> HibcPrimary:
 # --------------------------------------------------------------------------------------------
 # Secondary data (§2.2)
 
+# Supplementary fields after the secondary data, each `/` + an ANSI MH10.8.2 Data Identifier:
+# S serial, 16D date of manufacture (YYYYMMDD), 14D expiry date (YYYYMMDD), Q quantity.
+SUPPLEMENT_IDS = ("S", "16D", "14D", "Q")
+_SUPPLEMENT_RULE = {
+    "S": f"1 to {SERIAL_MAX} characters A-Z or 0-9",
+    "16D": "a date YYYYMMDD",
+    "14D": "a date YYYYMMDD",
+    "Q": "a quantity of 1 to 5 digits",
+}
+
+
+def _ymd(text: str) -> dt.date | None:
+    if len(text) != 8 or not _DIGITS.fullmatch(text):
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class HibcSupplement:
+    """One supplementary data field (§2.4): ``/`` + Data Identifier + value.
+
+    These carry what the main secondary forms cannot: a serial next to a lot (``/S``), the date
+    of manufacture (``/16D``), a full-year expiry date (``/14D``) and a quantity (``/Q``).
+
+    Attributes:
+        di: the Data Identifier, one of ``S``, ``16D``, ``14D``, ``Q``.
+        value: the value as encoded.
+    """
+
+    di: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if self.di not in _SUPPLEMENT_RULE:
+            raise UDIError(
+                f"HIBC supplementary field {self.di!r}: expected one of "
+                f"{', '.join('/' + d for d in SUPPLEMENT_IDS)}"
+            )
+        value = self.value
+        ok = isinstance(value, str) and (
+            (self.di == "S" and 1 <= len(value) <= SERIAL_MAX and bool(_ALNUM.fullmatch(value)))
+            or (self.di in ("16D", "14D") and _ymd(value) is not None)
+            or (self.di == "Q" and 1 <= len(value) <= 5 and bool(_DIGITS.fullmatch(value)))
+        )
+        if not ok:
+            raise UDIError(
+                f"HIBC supplementary /{self.di} {value!r}: expected {_SUPPLEMENT_RULE[self.di]}"
+            )
+
+    @property
+    def parsed(self) -> str | dt.date | int:
+        """The value as a serial ``str``, a ``date`` (16D, 14D) or an ``int`` quantity."""
+        if self.di == "Q":
+            return int(self.value)
+        date = _ymd(self.value)
+        return self.value if date is None else date
+
+    @property
+    def text(self) -> str:
+        """The field as encoded, ``/`` included."""
+        return f"/{self.di}{self.value}"
+
 
 def _two_digit_year(year: int, what: str) -> str:
     if not 2000 <= year <= 2099:
@@ -272,11 +337,38 @@ class HibcSecondary:
     expiry_format: ExpiryFormat | None = None
     quantity: int | None = None
     quantity_digits: int | None = None
+    supplements: tuple[HibcSupplement, ...] = ()
 
     def __post_init__(self) -> None:
+        self._check_supplements()
         self._check_identifiers()
         self._check_expiry()
         self._check_quantity()
+
+    def _supplement(self, di: str) -> HibcSupplement | None:
+        return next((s for s in self.supplements if s.di == di), None)
+
+    def _check_supplements(self) -> None:
+        if not isinstance(self.supplements, tuple) or not all(
+            isinstance(s, HibcSupplement) for s in self.supplements
+        ):
+            raise UDIError(
+                f"HIBC supplements {self.supplements!r}: expected a tuple of HibcSupplement"
+            )
+        seen: set[str] = set()
+        for supplement in self.supplements:
+            if supplement.di in seen:
+                raise UDIError(f"HIBC supplementary /{supplement.di}: expected at most once")
+            seen.add(supplement.di)
+        for di, value, what in (
+            ("S", self.serial, "a serial"),
+            ("14D", self.expiry, "an expiry"),
+            ("Q", self.quantity, "a quantity"),
+        ):
+            if di in seen and value is not None:
+                raise UDIError(
+                    f"HIBC supplementary /{di}: the secondary already carries {what}; expected one"
+                )
 
     def _check_identifiers(self) -> None:
         for name, value, limit in (("lot", self.lot, LOT_MAX), ("serial", self.serial, SERIAL_MAX)):
@@ -292,13 +384,13 @@ class HibcSecondary:
                 )
         if self.lot is not None and self.serial is not None:
             raise UDIError(
-                f"HIBC secondary: lot {self.lot!r} and serial {self.serial!r} together need the "
-                "supplementary /S field, which is not supported; expected a lot or a serial"
+                f"HIBC secondary: lot {self.lot!r} and serial {self.serial!r}: no secondary "
+                "form carries both; expected the serial as a /S supplement"
             )
         if self.serial is not None and self.quantity is not None:
             raise UDIError(
                 f"HIBC secondary: quantity {self.quantity!r} with serial {self.serial!r}: "
-                "expected a quantity only with a lot ($$8, $$9)"
+                "expected $$8/$$9 quantities only with a lot, or a /Q supplement"
             )
         if self.serial is not None and self.expiry_format is ExpiryFormat.DEFAULT_YYJJJ:
             raise UDIError(
@@ -379,6 +471,33 @@ class HibcSecondary:
     @property
     def body(self) -> str:
         """The secondary data without ``+``, link or check character (the part after ``/``)."""
+        return self._main() + "".join(s.text for s in self.supplements)
+
+    @property
+    def effective_serial(self) -> str | None:
+        """The serial, from the main form or a ``/S`` supplement."""
+        supplement = self._supplement("S")
+        return self.serial if supplement is None else supplement.value
+
+    @property
+    def effective_expiry(self) -> dt.date | None:
+        """The expiry date, from the main form or a ``/14D`` supplement."""
+        supplement = self._supplement("14D")
+        return self.expiry if supplement is None else _ymd(supplement.value)
+
+    @property
+    def effective_quantity(self) -> int | None:
+        """The quantity, from ``$$8``/``$$9`` or a ``/Q`` supplement."""
+        supplement = self._supplement("Q")
+        return self.quantity if supplement is None else int(supplement.value)
+
+    @property
+    def manufacture_date(self) -> dt.date | None:
+        """The date of manufacture of a ``/16D`` supplement, or ``None``."""
+        supplement = self._supplement("16D")
+        return None if supplement is None else _ymd(supplement.value)
+
+    def _main(self) -> str:
         fmt = self.expiry_format
         if fmt is ExpiryFormat.DEFAULT_YYJJJ:
             return self._date() + (self.lot or "")
@@ -438,6 +557,7 @@ def build_secondary(
     expiry_hour: int | None = None,
     quantity: int | None = None,
     quantity_digits: int | None = None,
+    manufacture_date: dt.date | None = None,
 ) -> HibcSecondary:
     """Build secondary data, choosing the form the standard gives for these fields (§2.2).
 
@@ -445,7 +565,9 @@ def build_secondary(
     * an expiry (default format ``YYMMDD``, ``$$3``) → ``$$`` + flag + date + lot, or
       ``$$+`` + flag + date + serial;
     * a quantity → ``$$8`` (≤ 99, two digits) or ``$$9`` (five digits) before the date part,
-      with flag ``7`` when there is no expiry.
+      with flag ``7`` when there is no expiry;
+    * a serial next to a lot → a ``/S`` supplement; a quantity next to a serial without a lot →
+      a ``/Q`` supplement; a date of manufacture → a ``/16D`` supplement (§2.4).
 
     Raises:
         UDIError: the fields break a rule of §2.2 or a choice documented in this module.
@@ -455,6 +577,19 @@ def build_secondary(
     )
     if expiry is not None and fmt is None:
         fmt = ExpiryFormat.YYMMDD
+    supplements: list[HibcSupplement] = []
+    if lot is not None and serial is not None:
+        supplements.append(HibcSupplement("S", serial))
+        serial = None
+    if manufacture_date is not None:
+        if not isinstance(manufacture_date, dt.date) or isinstance(manufacture_date, dt.datetime):
+            raise UDIError(f"HIBC date of manufacture {manufacture_date!r}: expected a date")
+        supplements.append(HibcSupplement("16D", f"{manufacture_date:%Y%m%d}"))
+    if serial is not None and quantity is not None:
+        if type(quantity) is not int or not 1 <= quantity <= _QUANTITY_MAX[5]:
+            raise UDIError(f"HIBC quantity {quantity!r}: expected 1 to 99999")
+        supplements.append(HibcSupplement("Q", str(quantity)))
+        quantity = None
     if quantity is not None:
         if fmt is None:
             fmt = ExpiryFormat.NONE
@@ -468,6 +603,7 @@ def build_secondary(
         expiry_format=fmt,
         quantity=quantity,
         quantity_digits=quantity_digits,
+        supplements=tuple(supplements),
     )
 
 
@@ -634,11 +770,6 @@ def _take_digits(text: str, count: int, what: str, where: str) -> tuple[str, str
 
 
 def _identifier(rest: str, where: str) -> str | None:
-    if "/" in rest:
-        raise UDIError(
-            f"HIBC secondary {where!r}: supplementary data fields (/S, /14D, /16D, /Q) are not "
-            "supported"
-        )
     if not _ALNUM.fullmatch(rest):
         raise UDIError(
             f"HIBC secondary {where!r}: lot or serial {rest!r}: expected characters A-Z or 0-9"
@@ -652,6 +783,32 @@ def parse_secondary_body(body: str) -> HibcSecondary:
     Raises:
         UDIError: the text does not follow one of the §2.2 forms.
     """
+    main, *fields = body.split("/")
+    supplements: list[HibcSupplement] = []
+    for field in fields:
+        di = next((d for d in ("16D", "14D", "S", "Q") if field.startswith(d)), None)
+        if di is None:
+            raise UDIError(
+                f"HIBC secondary {body!r}: supplementary field {'/' + field!r}: expected "
+                f"{', '.join('/' + d for d in SUPPLEMENT_IDS)}"
+            )
+        supplements.append(HibcSupplement(di, field[len(di) :]))
+    secondary = _parse_main(main)
+    if not supplements:
+        return secondary
+    return HibcSecondary(
+        lot=secondary.lot,
+        serial=secondary.serial,
+        expiry=secondary.expiry,
+        expiry_hour=secondary.expiry_hour,
+        expiry_format=secondary.expiry_format,
+        quantity=secondary.quantity,
+        quantity_digits=secondary.quantity_digits,
+        supplements=tuple(supplements),
+    )
+
+
+def _parse_main(body: str) -> HibcSecondary:
     where = body
     if body.startswith("$$"):
         serial_form = body.startswith("$$+")

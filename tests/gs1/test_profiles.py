@@ -13,7 +13,7 @@ from labelstation.gs1 import build
 from labelstation.gs1.pharma import ndc_to_gtin
 from labelstation.gs1.profiles import PROFILES, check_profile, evaluate
 from labelstation.udi import build as build_hibc
-from labelstation.udi import build_primary, build_secondary
+from labelstation.udi import build_primary, build_secondary, check_character
 from labelstation.udi import parse as parse_hibc
 
 TODAY = dt.date(2026, 1, 1)
@@ -189,6 +189,13 @@ def test_udi_hibcc() -> None:
     assert evaluate("udi-hibcc", build_hibc(primary)).problems == (missing,)
     quantity_only = build_hibc(primary, build_secondary(quantity=5))
     assert evaluate("udi-hibcc", quantity_only).problems == (missing,)
+    made_only = build_hibc(
+        primary, build_secondary(quantity=5, manufacture_date=dt.date(2025, 1, 2))
+    )
+    assert evaluate("udi-hibcc", made_only).problems == (missing,)
+    for supplement in ("/S77DEFG45", "/14D20270131"):
+        data = "+A123BJC5D6E71/$$8057" + supplement
+        assert evaluate("udi-hibcc", parse_hibc(data + check_character(data))).ok
     with pytest.raises(UDIError) as exc:
         check_profile("udi-hibcc", build_hibc(primary))
     assert str(exc.value) == missing

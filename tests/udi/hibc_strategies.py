@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 
 from hypothesis import strategies as st
 
-from labelstation.udi import ExpiryFormat, HibcPrimary, HibcSecondary, HibcUdi
+from labelstation.udi import ExpiryFormat, HibcPrimary, HibcSecondary, HibcSupplement, HibcUdi
 from labelstation.udi.hibc import LOT_MAX, PRODUCT_MAX, SERIAL_MAX
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -40,6 +41,28 @@ def expiries(draw: st.DrawFn, formats: list[ExpiryFormat]) -> dict[str, object]:
 
 @st.composite
 def secondaries(draw: st.DrawFn) -> HibcSecondary:
+    """Any secondary data: every main form of §2.2, then supplementary fields of §2.4."""
+    main = draw(main_secondaries())
+    options = {
+        "S": None if main.serial is not None else serials,
+        "16D": ymd,
+        "14D": None if main.expiry is not None else ymd,
+        "Q": None if main.quantity is not None else st.integers(1, 99_999).map(str),
+    }
+    chosen = draw(st.permutations([di for di, strategy in options.items() if strategy is not None]))
+    count = draw(st.integers(0, len(chosen)))
+    supplements = tuple(
+        HibcSupplement(di, draw(options[di]))
+        for di in chosen[:count]  # type: ignore[arg-type]
+    )
+    return dataclasses.replace(main, supplements=supplements)
+
+
+ymd = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(lambda d: f"{d.year:04d}{d:%m%d}")
+
+
+@st.composite
+def main_secondaries(draw: st.DrawFn) -> HibcSecondary:
     """Any secondary data structure of §2.2: each of the $, $+, $$, $$+ and default forms."""
     form = draw(st.sampled_from(["lot", "serial", "dollars", "dollars-serial", "julian"]))
     if form == "lot":

@@ -15,6 +15,7 @@ from labelstation.udi import (
     ExpiryFormat,
     HibcPrimary,
     HibcSecondary,
+    HibcSupplement,
     HibcUdi,
     build,
     build_primary,
@@ -112,6 +113,76 @@ def test_space_check_and_link_characters_print_as_underscore() -> None:
     assert udi.symbols == ("+A123BJCMD6E79+", "+$$52001510X3+ ")
     assert udi.secondary_hri == "*+$$52001510X3+_*"
     assert parse("*+A123BJCMD6E79+**+$$52001510X3+_*".replace("**", "")) == udi
+
+
+@pytest.mark.parametrize(
+    ("text", "lot", "serial", "expiry", "made", "quantity"),
+    [
+        # Published HIBC 2.6 examples with supplementary fields (the last is the standard's own
+        # sample data); the final characters are their check characters, as printed there.
+        (
+            "+A123ABCDEFGHI1234567891/$$420020216LOT123456789012345/SXYZ456789012345678"
+            "/16D20130202$",
+            "LOT123456789012345",
+            "XYZ456789012345678",
+            dt.date(2020, 2, 2),
+            dt.date(2013, 2, 2),
+            None,
+        ),
+        (
+            "+A99912345/$$812710X3/16D20111212/14D20200906/S77DEFG453",
+            "10X3",
+            "77DEFG45",
+            dt.date(2020, 9, 6),
+            dt.date(2011, 12, 12),
+            12,
+        ),
+        (
+            "+A99912345/$$52025010X3/16D20111212/S77DEFG458",
+            "10X3",
+            "77DEFG45",
+            dt.date(2020, 9, 6),
+            dt.date(2011, 12, 12),
+            None,
+        ),
+        (
+            "+A99912349/$10X3/16D20111231/14D20200131/Q500Z",
+            "10X3",
+            None,
+            dt.date(2020, 1, 31),
+            dt.date(2011, 12, 31),
+            500,
+        ),
+    ],
+)
+def test_supplementary_fields_examples(
+    text: str,
+    lot: str,
+    serial: str | None,
+    expiry: dt.date,
+    made: dt.date,
+    quantity: int | None,
+) -> None:
+    udi = parse(text)
+    secondary = udi.secondary
+    assert secondary is not None
+    assert udi.data == text
+    assert (secondary.lot, secondary.effective_serial, secondary.effective_expiry) == (
+        lot,
+        serial,
+        expiry,
+    )
+    assert (secondary.manufacture_date, secondary.effective_quantity) == (made, quantity)
+
+
+def test_build_secondary_puts_a_serial_next_to_a_lot_in_s() -> None:
+    secondary = build_secondary(
+        lot="L1", serial="S1", expiry=dt.date(2027, 1, 31), manufacture_date=dt.date(2025, 1, 2)
+    )
+    assert secondary.body == "$$3270131L1/SS1/16D20250102"
+    assert secondary.effective_serial == "S1"
+    assert build_secondary(serial="S1", quantity=250).body == "$+S1/Q250"
+    assert [s.parsed for s in secondary.supplements] == ["S1", dt.date(2025, 1, 2)]
 
 
 def test_every_expiry_format_writes_its_flag() -> None:
@@ -216,14 +287,63 @@ def test_encoder_payload_leaves_plus_and_check_to_zint() -> None:
             f"HIBC serial '{'S' * 19}': expected 1 to 18 characters A-Z or 0-9",
         ),
         (
-            lambda: build_secondary(lot="L", serial="S"),
-            "HIBC secondary: lot 'L' and serial 'S' together need the supplementary /S field, "
-            "which is not supported; expected a lot or a serial",
+            lambda: HibcSecondary(lot="L", serial="S"),
+            "HIBC secondary: lot 'L' and serial 'S': no secondary form carries both; expected "
+            "the serial as a /S supplement",
         ),
         (
-            lambda: build_secondary(serial="S", quantity=2),
-            "HIBC secondary: quantity 2 with serial 'S': expected a quantity only with a lot "
-            "($$8, $$9)",
+            lambda: HibcSecondary(
+                serial="S", quantity=2, quantity_digits=2, expiry_format=ExpiryFormat.NONE
+            ),
+            "HIBC secondary: quantity 2 with serial 'S': expected $$8/$$9 quantities only with "
+            "a lot, or a /Q supplement",
+        ),
+        (
+            lambda: build_secondary(serial="S", quantity=100_000),
+            "HIBC quantity 100000: expected 1 to 99999",
+        ),
+        (
+            lambda: HibcSupplement("15D", "20250101"),
+            "HIBC supplementary field '15D': expected one of /S, /16D, /14D, /Q",
+        ),
+        (
+            lambda: HibcSupplement("16D", "20250230"),
+            "HIBC supplementary /16D '20250230': expected a date YYYYMMDD",
+        ),
+        (
+            lambda: HibcSupplement("14D", "250131"),
+            "HIBC supplementary /14D '250131': expected a date YYYYMMDD",
+        ),
+        (
+            lambda: HibcSupplement("S", "s1"),
+            "HIBC supplementary /S 's1': expected 1 to 18 characters A-Z or 0-9",
+        ),
+        (
+            lambda: HibcSupplement("Q", "123456"),
+            "HIBC supplementary /Q '123456': expected a quantity of 1 to 5 digits",
+        ),
+        (
+            lambda: HibcSecondary(
+                lot="L", supplements=(HibcSupplement("Q", "1"), HibcSupplement("Q", "2"))
+            ),
+            "HIBC supplementary /Q: expected at most once",
+        ),
+        (
+            lambda: HibcSecondary(serial="S", supplements=(HibcSupplement("S", "T"),)),
+            "HIBC supplementary /S: the secondary already carries a serial; expected one",
+        ),
+        (
+            lambda: HibcSecondary(
+                lot="L",
+                expiry=dt.date(2027, 1, 1),
+                expiry_format=ExpiryFormat.YYMMDD,
+                supplements=(HibcSupplement("14D", "20270101"),),
+            ),
+            "HIBC supplementary /14D: the secondary already carries an expiry; expected one",
+        ),
+        (
+            lambda: HibcSecondary(supplements=(HibcSupplement("S", "T"),)),
+            "HIBC secondary: empty; expected a lot, a serial, an expiry or a quantity",
         ),
         (
             lambda: build_secondary(),
@@ -355,9 +475,16 @@ def test_build_refusals_name_field_value_and_rule(call: object, message: str) ->
             "HIBC secondary '$$+526001': expected a serial after $$+ and the date",
         ),
         (
-            _c("+A123BJC5D6E71/$L1/SABC"),
-            "HIBC secondary '$L1/SABC': supplementary data fields (/S, /14D, /16D, /Q) are not "
-            "supported",
+            _c("+A123BJC5D6E71/$L1/XABC"),
+            "HIBC secondary '$L1/XABC': supplementary field '/XABC': expected /S, /16D, /14D, /Q",
+        ),
+        (
+            _c("+A123BJC5D6E71/$L1/16D20250230"),
+            "HIBC supplementary /16D '20250230': expected a date YYYYMMDD",
+        ),
+        (
+            _c("+A123BJC5D6E71/$/SABC"),
+            "HIBC secondary: empty; expected a lot, a serial, an expiry or a quantity",
         ),
         (
             _c("+A123BJC5D6E71/$L1."),

@@ -28,6 +28,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "labelstation.cli.db_cmd",
     "labelstation.cli.devices_cmd",
     "labelstation.cli.render_cmd",
+    "labelstation.cli.layout_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]

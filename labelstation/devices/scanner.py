@@ -256,8 +256,13 @@ class ScannerFraming:
         s = self.settings
         events: list[ScannerEvent] = []
         start = 0
-        if s.prefix and (pos := frame.find(s.prefix)) > 0:
-            start = pos
+        if s.prefix:
+            pos = frame.find(s.prefix)
+            if pos >= 0:
+                start = pos  # whatever precedes the prefix is noise
+            else:
+                while start < len(frame) and frame[start] in _EDGE_NOISE:
+                    start += 1
         else:
             while start < len(frame) and (
                 frame[start] in _EDGE_NOISE
@@ -267,7 +272,7 @@ class ScannerFraming:
                 )
             ):
                 start += 1
-            if not s.prefix and not _is_aim(frame, start):
+            if not _is_aim(frame, start):
                 aim = frame.find(b"]", start)
                 while aim != -1 and not _is_aim(frame, aim):
                     aim = frame.find(b"]", aim + 1)

@@ -101,7 +101,8 @@ class LinkServer:
         """Stop serving and release the socket or pty."""
         self._stop.set()
         self.drop()
-        self._thread.join(timeout=2)
+        if self._thread.ident is not None:
+            self._thread.join(timeout=2)
         if self._server is not None:
             self._server.close()
         if self._pty_path is not None:

@@ -54,7 +54,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build_cmd.add_argument("--product", required=True, help="product or catalog number")
     build_cmd.add_argument("--uom", required=True, help="unit of measure, one digit 0-9")
     build_cmd.add_argument("--lot", help="lot or batch number")
-    build_cmd.add_argument("--serial", help="serial number (not together with --lot)")
+    build_cmd.add_argument(
+        "--serial", help="serial number (next to --lot it goes into the /S supplementary field)"
+    )
     build_cmd.add_argument("--expiry", metavar="YYYY-MM-DD", help="expiry date")
     build_cmd.add_argument(
         "--expiry-format",
@@ -67,6 +69,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build_cmd.add_argument("--quantity", help="quantity ($$8 up to 99, $$9 up to 99999)")
     build_cmd.add_argument(
         "--quantity-digits", metavar="N", help="2 ($$8) or 5 ($$9); default: the fewest"
+    )
+    build_cmd.add_argument(
+        "--manufacture-date", metavar="YYYY-MM-DD", help="date of manufacture (/16D field)"
     )
     build_cmd.add_argument(
         "--separate",
@@ -91,17 +96,25 @@ def _parse_handler(args: argparse.Namespace) -> int:
 def _build_handler(args: argparse.Namespace) -> int:
     def make() -> HibcUdi:
         primary = build_primary(args.lic, args.product, args.uom)
-        fields = (args.lot, args.serial, args.expiry, args.expiry_format, args.quantity)
+        fields = (
+            args.lot,
+            args.serial,
+            args.expiry,
+            args.expiry_format,
+            args.quantity,
+            args.manufacture_date,
+        )
         secondary = None
         if any(value is not None for value in fields):
             secondary = build_secondary(
                 lot=args.lot,
                 serial=args.serial,
-                expiry=_date(args.expiry),
+                expiry=_date(args.expiry, "expiry"),
                 expiry_format=args.expiry_format,
                 expiry_hour=_integer(args.expiry_hour, "expiry hour"),
                 quantity=_integer(args.quantity, "quantity"),
                 quantity_digits=_integer(args.quantity_digits, "quantity digits"),
+                manufacture_date=_date(args.manufacture_date, "date of manufacture"),
             )
         elif args.expiry_hour is not None or args.quantity_digits is not None:
             raise UDIError(
@@ -129,17 +142,17 @@ def _run(args: argparse.Namespace, make: Any) -> int:
     return 0
 
 
-def _date(text: str | None) -> dt.date | None:
+def _date(text: str | None, what: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text, what)
     except ValueError:
-        return _bad_date(text)
+        return _bad_date(text, what)
 
 
-def _bad_date(text: str) -> dt.date:
-    raise UDIError(f"HIBC expiry {text!r}: expected a date YYYY-MM-DD")
+def _bad_date(text: str, what: str) -> dt.date:
+    raise UDIError(f"HIBC {what} {text!r}: expected a date YYYY-MM-DD")
 
 
 def _integer(text: str | None, what: str) -> int | None:
@@ -151,17 +164,25 @@ def _integer(text: str | None, what: str) -> int | None:
 
 
 def secondary_document(secondary: HibcSecondary | None) -> dict[str, Any] | None:
-    """The secondary's fields as JSON values (dates ISO 8601, formats by name)."""
+    """The secondary's fields as JSON values (dates ISO 8601, formats by name).
+
+    ``serial``, ``expiry`` and ``quantity`` are the effective values, whether they come from the
+    main form or a supplementary field; ``supplements`` lists those fields as encoded.
+    """
     if secondary is None:
         return None
+    expiry = secondary.effective_expiry
+    made = secondary.manufacture_date
     return {
         "lot": secondary.lot,
-        "serial": secondary.serial,
-        "expiry": None if secondary.expiry is None else secondary.expiry.isoformat(),
+        "serial": secondary.effective_serial,
+        "expiry": None if expiry is None else expiry.isoformat(),
         "expiry_hour": secondary.expiry_hour,
         "expiry_format": None if secondary.expiry_format is None else secondary.expiry_format.value,
-        "quantity": secondary.quantity,
+        "quantity": secondary.effective_quantity,
         "quantity_digits": secondary.quantity_digits,
+        "manufacture_date": None if made is None else made.isoformat(),
+        "supplements": [{"di": s.di, "value": s.value} for s in secondary.supplements],
     }
 
 
@@ -193,7 +214,10 @@ def _print_text(udi: HibcUdi) -> None:
     p = udi.primary
     lines += [f"LIC: {p.lic}", f"product: {p.product}", f"unit of measure: {p.uom}"]
     fields = secondary_document(udi.secondary) or {}
+    supplements = fields.pop("supplements", [])
     lines += [
         f"{name.replace('_', ' ')}: {value}" for name, value in fields.items() if value is not None
     ]
+    if supplements:
+        lines.append("supplements: " + " ".join(f"/{s['di']}{s['value']}" for s in supplements))
     print("\n".join(lines))

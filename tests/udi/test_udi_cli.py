@@ -38,6 +38,8 @@ def test_parse_json_of_a_combined_udi(capsys: pytest.CaptureFixture[str]) -> Non
             "expiry_format": "YYMMDD",
             "quantity": 24,
             "quantity_digits": 2,
+            "manufacture_date": None,
+            "supplements": [],
         },
     }
 
@@ -77,6 +79,21 @@ def test_build_separate_with_every_option(capsys: pytest.CaptureFixture[str]) ->
     # What was built parses back to the same document.
     assert main(["udi", "parse", "".join(document["symbols"]), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == document
+
+
+def test_build_lot_serial_and_manufacture_date(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["build", "--lic", "A999", "--product", "1234", "--uom", "5", "--lot", "10X3"]
+    argv += ["--serial", "77DEFG45", "--manufacture-date", "2011-12-12", "--json"]
+    code, out, _ = _run(argv, capsys)
+    document = json.loads(out)
+    assert code == 0
+    assert document["data"] == "+A99912345/$10X3/S77DEFG45/16D20111212+"
+    assert document["secondary"]["serial"] == "77DEFG45"
+    assert document["secondary"]["manufacture_date"] == "2011-12-12"
+    assert document["secondary"]["supplements"] == [
+        {"di": "S", "value": "77DEFG45"},
+        {"di": "16D", "value": "20111212"},
+    ]
 
 
 def test_build_text_output(capsys: pytest.CaptureFixture[str]) -> None:

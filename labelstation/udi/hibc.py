@@ -14,6 +14,10 @@ An HIBC UDI is a string over the Code 39 character set that starts with the HIBC
 * **Separate** (§2.3): the secondary as its own symbol, ``+`` + secondary + link character (the
   primary's check character) + its own check character over everything before it.
 
+Section numbers (§) refer to ANSI/HIBC 2.6 as summarised in public HIBC material; the standard
+itself was not at hand while writing this, so check them against your copy. The check characters
+of the published examples used in the tests all verify.
+
 Printed text (HRI) is the data between asterisks, ``*+A123BJC5D6E71G*``; a space used as a check
 or link character is printed as ``_`` (HIBCC's caption rule), because a trailing space is invisible.
 
@@ -22,8 +26,8 @@ answer:
 
 * LIC, PCN, lot and serial are upper-case ``A-Z`` and ``0-9`` only: the standard calls them
   alphanumeric, and ``$ / + % - . space`` would collide with the flags and separators.
-* Two-digit years are 2000–2099: HIBC has no century rule and an expiry before 2000 is not a
-  device on a line today.
+* Two-digit years are read as 2000–2099: an expiry before 2000 is not a device on a line today,
+  and a fixed window keeps parsing independent of the clock.
 * ``MMYY`` carries no day: the expiry must be the last day of that month (the product expires at
   the end of the month), so a build never silently moves a date.
 * A lot and a serial together: the serial goes into the supplementary ``/S`` field (§2.4), as do

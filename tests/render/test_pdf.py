@@ -4,7 +4,9 @@ and every symbol decoded back from a 300 dpi rendering (pdftoppm + verify_symbol
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import subprocess
+from math import ceil
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from labelstation.errors import RenderError
 from labelstation.render.pdf import WATERMARK, pdf_bytes, render_pdf
 from labelstation.render.verify import verify_symbols
 from labelstation.symbols import encode
+from labelstation.template import layout, load_data, load_template
 from labelstation.template.displaylist import Box, DisplayList, Ellipse, Line, Symbol, TextRun
 
 GS = "\x1d"
@@ -182,3 +185,24 @@ def test_no_labels_is_refused() -> None:
     with pytest.raises(RenderError) as caught:
         pdf_bytes([])
     assert str(caught.value) == "render_pdf display_lists: empty; expected at least one label"
+
+
+_SAMPLES = sorted(
+    p for p in (Path(__file__).resolve().parents[2] / "resources" / "templates").glob("*.json")
+    if not p.name.endswith(".data.json")
+)  # fmt: skip
+
+
+def test_every_sample_template_decodes_from_its_pdf(tmp_path: Path) -> None:
+    labels = [
+        layout(load_template(p), load_data(p.with_suffix(".data.json")), dpi=300,
+               today=dt.date(2026, 11, 25))
+        for p in _SAMPLES
+    ]  # fmt: skip
+    pdf = tmp_path / "samples.pdf"
+    assert render_pdf(labels, pdf, proof=True) == len(_SAMPLES)
+    for label, image in zip(labels, _pages(pdf), strict=True):
+        # pdftoppm rounds a partial pixel up
+        assert image.size == (ceil(label.width / 25.4 * 300), ceil(label.height / 25.4 * 300))
+        report = verify_symbols(label, image, 300)
+        assert [c.status for c in report.checks] == ["ok"] * len(label.symbols)

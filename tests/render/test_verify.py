@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from labelstation.render.png import render_png
 from labelstation.render.verify import DEFAULT_TOLERANCE_MM, verify_symbols
 from labelstation.render.zplimage import render_zpl_image
 from labelstation.symbols import encode
+from labelstation.template import layout, load_data, load_template
 from labelstation.template.displaylist import DisplayList, Symbol, TextRun
 from labelstation.units import dots_to_mm
 
@@ -159,3 +162,22 @@ def test_verifies_a_zplkit_image_of_zpl() -> None:
     report = verify_symbols(label, image, 300)
     assert report.ok
     assert report.max_delta_mm < 0.1
+
+
+_SAMPLES = sorted(
+    p for p in (Path(__file__).resolve().parents[2] / "resources" / "templates").glob("*.json")
+    if not p.name.endswith(".data.json")
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("dpi", [203, 300, 600])
+@pytest.mark.parametrize("path", _SAMPLES, ids=[p.stem for p in _SAMPLES])
+def test_every_sample_template_verifies_on_its_png(path: Path, dpi: int) -> None:
+    label = layout(
+        load_template(path), load_data(path.with_suffix(".data.json")), dpi=dpi,
+        today=dt.date(2026, 11, 25),
+    )  # fmt: skip
+    report = verify_symbols(label, render_png(label, dpi), dpi)
+    assert label.symbols
+    assert [c.status for c in report.checks] == ["ok"] * len(label.symbols)
+    assert report.max_delta_mm < 0.15

@@ -155,9 +155,3 @@ def matches(pattern: str, code: str) -> bool:
     if "n" not in pattern:
         return pattern == code
     return _pattern_re(pattern).match(code) is not None
-
-
-@cache
-def ai_lengths() -> frozenset[int]:
-    """The lengths AI codes come in (2, 3 and 4 today), shortest first when sorted."""
-    return frozenset(len(code) for code in ai_table())

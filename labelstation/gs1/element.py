@@ -47,7 +47,7 @@ _CSET_CLASS = {
     "Y": "#\\-/0-9A-Z",
     "Z": "A-Za-z0-9_\\-=",
 }
-_CSET_RE = {name: re.compile(f"[{cls}]*") for name, cls in _CSET_CLASS.items()}
+_CSET_BAD = {name: re.compile(f"[^{cls}]") for name, cls in _CSET_CLASS.items()}
 # AIs whose last AI digit gives the number of decimal places of a measure or amount.
 _DECIMAL_PREFIXES = ("31", "32", "33", "34", "35", "36", "390", "392", "394", "395")
 Parsed = dt.date | dt.datetime | Decimal | str
@@ -189,16 +189,15 @@ def _fail(ai: str, value: str, reason: str) -> GS1Error:
     return GS1Error(f"GS1 ({ai}) {value!r}: {reason}")
 
 
-def _length_reason(info: AI, value: str) -> str | None:
+def _length_reason(info: AI, value: str) -> str:
+    """Why ``value`` (already known to be too long or too short) has the wrong length."""
     low, high = info.min_length, info.max_length
     count = len(value)
-    if low == high and count != low:
+    if low == high:
         return f"exactly {low} characters, got {count}"
     if count > high:
         return f"at most {high} characters, got {count}"
-    if count < low:
-        return f"at least {low} {'character' if low == 1 else 'characters'}, got {count}"
-    return None
+    return f"at least {low} {'character' if low == 1 else 'characters'}, got {count}"
 
 
 def _split(info: AI, value: str) -> list[tuple[int, str]]:
@@ -229,19 +228,14 @@ def _split(info: AI, value: str) -> list[tuple[int, str]]:
 
 def _check_charset(info: AI, value: str, pieces: list[tuple[int, str]]) -> None:
     pos = 0
-    for index, piece in pieces:
+    # Called only when the whole-value regex failed, so some piece always has a bad character.
+    for index, piece in pieces:  # pragma: no branch
         cset = info.components[index].cset
-        good = _CSET_RE[cset].match(piece)
-        end = good.end() if good else 0
-        if end != len(piece):
-            char = piece[end]
-            raise _fail(
-                info.code,
-                value,
-                f"character {char!r} at position {pos + end + 1} is not in {CSET_NAMES[cset]}"
-                if cset != "N"
-                else f"character {char!r} at position {pos + end + 1} is not a digit",
-            )
+        bad = _CSET_BAD[cset].search(piece)
+        if bad is not None:
+            where = f"character {bad.group()!r} at position {pos + bad.start() + 1}"
+            what = "a digit" if cset == "N" else f"in {CSET_NAMES[cset]}"
+            raise _fail(info.code, value, f"{where} is not {what}")
         pos += len(piece)
 
 
@@ -315,7 +309,7 @@ def validate(ai: str, value: str, ctx: LintContext) -> Element:
     plan = _PLANS.get(ai) or _make_plan(ai)
     info = plan.info
     if not plan.min_length <= len(value) <= plan.max_length:
-        raise _fail(ai, value, _length_reason(info, value) or "")
+        raise _fail(ai, value, _length_reason(info, value))
     if plan.slices is None:
         pieces = _split(info, value)
     else:

@@ -115,7 +115,7 @@ def split_bracketed(text: str) -> list[tuple[str, str]]:
     length = len(text)
 
     def ai_at(index: int) -> str | None:
-        if index >= length or text[index] != "(":
+        if not text.startswith("(", index):
             return None
         close = text.find(")", index + 1, index + 6)
         if close < 0:

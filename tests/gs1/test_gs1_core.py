@@ -15,9 +15,12 @@ from labelstation.gs1 import (
     ai_info,
     build,
     check_digit,
+    check_pairings,
     is_valid_check_digit,
     parse,
 )
+from labelstation.gs1.ai import table_source
+from labelstation.gs1.parse import split_bracketed
 
 TODAY = dt.date(2026, 11, 25)
 GTIN = "09506000134352"
@@ -264,6 +267,7 @@ def test_parse_refusals(text: str, message: str) -> None:
 def test_hri_parentheses_in_values() -> None:
     es = parse("(01)09506000134352(10)A(B)C", today=TODAY).element_string
     assert es["10"] == "A(B)C"
+    assert parse("(01)09506000134352(10)A(BCDEFG", today=TODAY).element_string["10"] == "A(BCDEFG"
     tricky = b(("01", GTIN), ("10", "A(21)B"))
     assert tricky.bracketed == "(01)09506000134352(10)A\\(21)B"
     assert parse(tricky.bracketed, today=TODAY).element_string == tricky
@@ -272,4 +276,117 @@ def test_hri_parentheses_in_values() -> None:
         ("01", GTIN),
         ("10", "A"),
         ("21", "B"),
+    )
+
+
+def test_element_string_access() -> None:
+    es = b(("01", GTIN), ("10", "L1"))
+    assert len(es) == 2
+    assert [e.hri for e in es] == ["(01)09506000134352", "(10)L1"]
+    assert es.get("21") is None
+    with pytest.raises(KeyError):
+        es["21"]
+
+
+def test_same_ai_twice_with_same_value_is_kept_once() -> None:
+    assert b(("01", GTIN), ("10", "L1"), ("10", "L1")).pairs() == (("01", GTIN), ("10", "L1"))
+
+
+def test_check_pairings_off_allows_a_partial_message() -> None:
+    es = b(("21", "SN1"), policy=BuildPolicy(check_pairings=False))
+    assert es.data == "21SN1"
+    with pytest.raises(GS1Error) as exc:
+        es.digital_link()
+    assert str(exc.value) == (
+        "GS1 Digital Link: none of (21) is a primary key such as (01), (00) or (414)"
+    )
+
+
+def test_check_pairings_function() -> None:
+    check_pairings(["01", "10", "21"])
+    with pytest.raises(GS1Error) as exc:
+        check_pairings(["10"])
+    assert str(exc.value) == "GS1 (10) requires (01), (02), (03), (8006) or (8026)"
+    with pytest.raises(GS1Error) as exc:
+        check_pairings(["00", "02"])
+    assert str(exc.value) == "GS1 (02) requires (37)"
+    with pytest.raises(GS1Error) as exc:
+        check_pairings(["01", "7004"])
+    assert str(exc.value) == "GS1 (7004) requires (01)+(10) or (03)+(10)"
+    with pytest.raises(GS1Error) as exc:
+        check_pairings(["01", "3100", "3101"])
+    assert str(exc.value) == "GS1 (3100) must not be used together with (3101)"
+
+
+def test_table_source() -> None:
+    assert table_source()["commit"] == "ff2eb4bf"
+
+
+def test_parse_refuses_non_text() -> None:
+    with pytest.raises(GS1Error) as exc:
+        parse(b"0109506000134352")  # type: ignore[arg-type]
+    assert str(exc.value) == "GS1 data: expected text, got bytes"
+
+
+def test_parse_invalid_uri() -> None:
+    with pytest.raises(GS1Error) as exc:
+        parse("http://[::1/01/" + GTIN)
+    assert str(exc.value) == (
+        "GS1 Digital Link 'http://[::1/01/09506000134352': not a valid URI (Invalid IPv6 URL)"
+    )
+
+
+def test_parse_symbology_with_wrong_form() -> None:
+    with pytest.raises(GS1Error) as exc:
+        parse("]d2(01)" + GTIN)
+    assert str(exc.value) == (
+        "GS1 data ']d2(01)09506000134352': symbology ]d2 carries a plain element string"
+    )
+
+
+def test_digital_link_non_attribute_is_refused() -> None:
+    es = b(("01", GTIN), ("8200", "http://x.example/"))
+    with pytest.raises(GS1Error) as exc:
+        es.digital_link()
+    assert str(exc.value) == (
+        "GS1 (8200) cannot go into a Digital Link URI: it is neither a key qualifier of (01) "
+        "nor a Digital Link data attribute"
+    )
+
+
+def test_digital_link_gtin13_in_path_and_other_keys() -> None:
+    es = parse("https://id.gs1.org/01/9506000134352/235/TPX1", today=TODAY).element_string
+    assert es.pairs() == (("01", GTIN), ("235", "TPX1"))
+    sscc = b(("00", "106141412345678908"), ("02", GTIN), ("37", "5"))
+    assert sscc.digital_link() == "https://id.gs1.org/00/106141412345678908?02=09506000134352&37=5"
+    assert parse(sscc.digital_link(), today=TODAY).element_string == sscc
+
+
+def test_date_time_and_decimal_parsing() -> None:
+    es = b(
+        ("01", GTIN),
+        ("30", "5"),
+        ("7003", "2512312359"),
+        ("3922", "12345"),
+        ("7007", "250101250131"),
+    )
+    assert es.get("7003") is not None
+    assert es.get("7003").parsed == dt.datetime(2025, 12, 31, 23, 59)  # type: ignore[union-attr]
+    assert es.get("3922").parsed == Decimal("123.45")  # type: ignore[union-attr]
+    assert es.get("7007").parsed == "250101250131"  # type: ignore[union-attr]
+    prod = b(("01", GTIN), ("8008", "25123123"))
+    assert prod.get("8008").parsed == dt.datetime(2025, 12, 31, 23)  # type: ignore[union-attr]
+
+
+def test_bad_character_in_a_later_component() -> None:
+    with pytest.raises(GS1Error) as exc:
+        b(("01", GTIN), ("7230", "AB#C"))
+    assert str(exc.value) == "GS1 (7230) 'AB#C': character '#' at position 3 is not in GS1 CSET 82"
+
+
+def test_split_bracketed_needs_a_leading_ai() -> None:
+    with pytest.raises(GS1Error) as exc:
+        split_bracketed("X(01)" + GTIN)
+    assert str(exc.value) == (
+        "GS1 bracketed data 'X(01)09506000134352': must start with (AI) of a known AI"
     )

@@ -56,6 +56,13 @@ def test_century_rule(yy: int, year: int) -> None:
     assert resolve_year(yy, TODAY) == year
 
 
+def test_century_rule_late_in_a_century() -> None:
+    late = dt.date(2080, 6, 1)
+    assert resolve_year(10, late) == 2110
+    assert resolve_year(30, late) == 2130
+    assert resolve_year(31, late) == 2031
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -95,6 +102,7 @@ def test_check_pair_refusals() -> None:
         ("iban", "GB98MIDL07009312345678", "BE71096123456760"),
         ("iban", "MT90MALT011000012345MTLCAST001SABC", "XX361234567890"),
         ("pieceoftotal", "0103", "0100"),
+        ("pieceoftotal", "11", "123"),
         ("posinseqslash", "100/100", "101/100"),
         ("couponposoffer", "001234561234560123456", "0012345612345601234567"),
         ("couponcode", "012345612345611110123", "71234567890123"),

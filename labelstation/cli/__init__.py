@@ -29,6 +29,9 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "labelstation.cli.devices_cmd",
     "labelstation.cli.render_cmd",
     "labelstation.cli.layout_cmd",
+    "labelstation.cli.user_cmd",
+    "labelstation.cli.template_cmd",
+    "labelstation.cli.product_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]

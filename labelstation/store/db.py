@@ -82,7 +82,7 @@ def resolve_url(url: str | None = None) -> URL:
         return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
     try:
         parsed = make_url(raw)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise ValidationError(
             f"database URL: {_masked(raw)!r} cannot be parsed ({exc}); expected a URL such as "
             "sqlite:///path or postgresql+psycopg://user@host/db"

@@ -69,8 +69,52 @@ _DIGITS = re.compile(r"[0-9]+")
 
 # AIM symbology identifiers of symbols that carry HIBC data as plain (non-GS1) text.
 # ]A3 is Code 39 whose reader checked and stripped the modulo-43 character (= HIBC's check).
-AIM_IDENTIFIERS = ("]A0", "]A1", "]A3", "]C0", "]d1", "]L2", "]Q0", "]Q1", "]z0")
-_STRIPPED_CHECK = ("]A3",)
+# ]A3/]A7: the reader checked and stripped the modulo-43 character (= HIBC's check character).
+# ]A4/]A5/]A7: the reader applied Code 39 Full ASCII (zxing-cpp does whenever the data allows it,
+# turning `+A` into `a`); the pairs are restored before parsing.
+AIM_IDENTIFIERS = (
+    "]A0",
+    "]A1",
+    "]A3",
+    "]A4",
+    "]A5",
+    "]A7",
+    "]C0",
+    "]d1",
+    "]L2",
+    "]Q0",
+    "]Q1",
+    "]z0",
+)
+_STRIPPED_CHECK = ("]A3", "]A7")
+_FULL_ASCII = ("]A4", "]A5", "]A7")
+
+
+def _full_ascii_table() -> dict[str, str]:
+    """Code 39 Full ASCII: each ASCII character and the Code 39 characters that encode it."""
+    table = {chr(0): "%U", " ": " ", "-": "-", ".": ".", "/": "/O", ":": "/Z", "@": "%V"}
+    table["`"] = "%W"
+    table.update({chr(code): "$" + chr(64 + code) for code in range(1, 27)})
+    table.update({chr(27 + i): "%" + "ABCDE"[i] for i in range(5)})
+    table.update({c: "/" + chr(65 + i) for i, c in enumerate("!\"#$%&'()*+,")})
+    table.update({c: "%" + chr(70 + i) for i, c in enumerate(";<=>?")})
+    table.update({c: "%" + chr(75 + i) for i, c in enumerate("[\\]^_")})
+    table.update({c: "%" + chr(80 + i) for i, c in enumerate("{|}~\x7f")})
+    table.update({c: c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+    table.update({chr(97 + i): "+" + chr(65 + i) for i in range(26)})
+    return table
+
+
+_FROM_FULL_ASCII = _full_ascii_table()
+
+
+def _undo_full_ascii(text: str, original: str) -> str:
+    try:
+        return "".join(_FROM_FULL_ASCII[char] for char in text)
+    except KeyError as exc:
+        raise UDIError(
+            f"HIBC data {original!r}: character {exc.args[0]!r} cannot come from Code 39"
+        ) from None
 
 
 class ExpiryFormat(enum.Enum):
@@ -710,7 +754,9 @@ def build(
 def strip_wrapping(text: str) -> tuple[str, bool]:
     """Remove an AIM symbology identifier and HRI asterisks.
 
-    Returns the bare data and whether a reader stripped a Code 39 check character (``]A3``).
+    Returns the bare data and whether a reader stripped a Code 39 check character (``]A3``,
+    ``]A7``). Code 39 read with Full ASCII (``]A4``, ``]A5``, ``]A7``) is turned back into the
+    Code 39 characters HIBC data is made of.
 
     Raises:
         UDIError: the identifier marks a symbology or mode that does not carry HIBC data.
@@ -724,7 +770,11 @@ def strip_wrapping(text: str) -> tuple[str, bool]:
                 f"expected one of {', '.join(AIM_IDENTIFIERS)}"
             )
         stripped_check = ident in _STRIPPED_CHECK
-        text = text[3:]
+        original, text = text, text[3:]
+        if ident == "]A5":  # Full ASCII data, then the check character as sent
+            text = _undo_full_ascii(text[:-1], original) + text[-1:]
+        elif ident in _FULL_ASCII:
+            text = _undo_full_ascii(text, original)
     if len(text) >= 2 and text.startswith("*") and text.endswith("*"):
         # HIBCC captions print a space check or link character as `_`; `_` is not in the set.
         text = text[1:-1].replace("_", " ")

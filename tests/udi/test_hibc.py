@@ -426,7 +426,7 @@ def test_build_refusals_name_field_value_and_rule(call: object, message: str) ->
         (
             "]d2+A123BJC5D6E71G",
             "HIBC data ']d2+A123BJC5D6E71G': symbology identifier ']d2' does not carry HIBC "
-            "data; expected one of ]A0, ]A1, ]A3, ]C0, ]d1, ]L2, ]Q0, ]Q1, ]z0",
+            "data; expected one of ]A0, ]A1, ]A3, ]A4, ]A5, ]A7, ]C0, ]d1, ]L2, ]Q0, ]Q1, ]z0",
         ),
         ("+A1-G", "HIBC LIC 'A1-G': expected 4 characters A-Z or 0-9, first a letter"),
         (

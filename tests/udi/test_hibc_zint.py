@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from PIL import Image
 
 from labelstation.udi import HibcUdi, build, build_primary, build_secondary, parse
+from labelstation.udi.hibc import strip_wrapping
 
 HIBC_SYMBOLOGIES = [
     zint.Symbology.HIBC_128,
@@ -23,7 +24,11 @@ HIBC_SYMBOLOGIES = [
 
 
 def _draw_and_decode(symbology: zint.Symbology, payload: str) -> tuple[str, str]:
-    """Encode ``payload`` with zint's HIBC symbology, decode the PNG, return (identifier, text)."""
+    """Encode ``payload`` with zint's HIBC symbology, decode the PNG.
+
+    Returns the AIM identifier and the data as HIBC characters (zxing-cpp reads Code 39 in Full
+    ASCII whenever the data allows, ``]A5``; :func:`strip_wrapping` restores the pairs).
+    """
     symbol = zint.Symbol()
     symbol.symbology = symbology
     symbol.scale = 2
@@ -37,7 +42,10 @@ def _draw_and_decode(symbology: zint.Symbology, payload: str) -> tuple[str, str]
     image = Image.open(io.BytesIO(bytes(symbol.memfile or b"")))
     results = zxingcpp.read_barcodes(image)
     assert len(results) == 1
-    return results[0].symbology_identifier, results[0].text
+    identifier, text = results[0].symbology_identifier, results[0].text
+    data, stripped = strip_wrapping(identifier + text)
+    assert not stripped
+    return identifier, data
 
 
 @pytest.mark.parametrize("symbology", HIBC_SYMBOLOGIES, ids=lambda s: s.name)
@@ -64,3 +72,19 @@ def test_every_form_survives_hibc_datamatrix(udi: HibcUdi) -> None:
     texts = [_draw_and_decode(zint.Symbology.HIBC_DM, p)[1] for p in udi.encoder_payloads()]
     assert texts == list(udi.symbols)
     assert parse("".join(texts)) == udi
+
+
+@pytest.mark.parametrize("symbology", HIBC_SYMBOLOGIES, ids=lambda s: s.name)
+def test_space_and_plus_check_characters_survive(symbology: zint.Symbology) -> None:
+    # Primary check character '+', secondary check character ' ' (printed '_' in the caption).
+    udi = parse("+A123BJCMD6E79++$$52001510X3+ ")
+    texts = [_draw_and_decode(symbology, p)[1] for p in udi.encoder_payloads()]
+    assert texts == ["+A123BJCMD6E79+", "+$$52001510X3+ "]
+    assert parse("".join(texts)) == udi
+
+
+def test_code39_full_ascii_reading_is_undone() -> None:
+    # zxing-cpp reports this HIBC 39 symbol as ]A5 'a123BJC5D6E71G': `+A` read as `a`.
+    assert parse("]A5a123BJC5D6E71G") == parse("+A123BJC5D6E71G")
+    assert parse("]A7a123BJC5D6E71") == parse("+A123BJC5D6E71G")
+    assert parse("]A4a123BJC5D6E71G") == parse("+A123BJC5D6E71G")

@@ -252,3 +252,10 @@ def test_unknown_symbology_is_a_render_error() -> None:
         "symbology 'pdf417': not registered; expected one of code128, datamatrix, ean13, "
         "gs1-128, gs1-databar, gs1-datamatrix, gs1-qr, hibc-128, hibc-datamatrix, itf14, qr, upca"
     )
+
+
+def test_latin1_text_in_code128_and_unicode_in_2d_symbols() -> None:
+    assert decode(raster(encode("code128", "café Ærø ß"))) == [("]C0", "café Ærø ß")]
+    text = "Ελληνικά · Кириллица · 漢字"
+    assert decode(raster(encode("qr", text))) == [("]Q1", text)]
+    assert decode(raster(encode("datamatrix", text))) == [("]d1", text)]

@@ -99,7 +99,7 @@ ZPL_SYMBOLOGIES = (
 )  # fmt: skip
 #: The ``zd621`` profile puts a TrueType baseline this fraction of the font height below ^FO.
 _BASELINE_FRACTION = 0.75
-_ITF_RATIO = "2.5"
+_ITF_RATIO = "3.0"  # zint's ITF-14 wide:narrow, so both draw 135 modules
 #: ^BQ draws its first module row this many dots below ^FO (printer behaviour, as imaged).
 _QR_TOP_OFFSET = 9
 _GS = "\x1d"
@@ -213,7 +213,8 @@ def printer_font(font_id: str, bold: bool = False) -> bytes:
     Raises:
         NotFound: ``font_id`` is not a shipped font.
     """
-    font = TTFont(str(font_path(font_id, bold)))
+    # recalcTimestamp=False keeps the bytes identical run after run (reproducible ZPL files)
+    font = TTFont(str(font_path(font_id, bold)), recalcTimestamp=False)
     glyf = font["glyf"]
     for name in glyf.keys():  # noqa: SIM118 - glyf is not a dict; keys() lists glyph names
         glyph = glyf[name]
@@ -362,7 +363,7 @@ def _code128_data(data: str, *, gs1: bool, what: str) -> str:
             subset = "C"
             continue
         subset = _enter_ab(out, subset, token)
-        out.append("><" if token == ">" else token)
+        out.append(">0" if token == ">" else token)  # ">" itself is ZPL's ">0"
         i += 1
     return "".join(out)
 

@@ -24,6 +24,8 @@ from labelstation.gs1.element import (
     ElementString,
     build,
     check_pairings,
+    decode_pcenc,
+    encode_pcenc,
 )
 from labelstation.gs1.parse import ParseResult, parse
 
@@ -41,6 +43,8 @@ __all__ = [
     "check_digit",
     "check_pair",
     "check_pairings",
+    "decode_pcenc",
+    "encode_pcenc",
     "is_valid_check_digit",
     "is_valid_check_pair",
     "parse",

@@ -14,7 +14,7 @@ pairing), so a value of this type is always fit to print. It has three spellings
 >>> es.hri
 '(01)09506000134352(17)271231(10)ABC123'
 >>> es.data
-'0109506000134352172712311' + '0ABC123'
+'01095060001343521727123110ABC123'
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
+from urllib.parse import quote, unquote
 
 from labelstation.errors import GS1Error
 from labelstation.gs1.ai import AI, CSET_NAMES, ai_info, ai_table, matches
@@ -81,7 +82,8 @@ class Element:
         title: GS1's data title of the AI.
         parsed: ``datetime.date`` for a date AI (day 00 resolved to the month's last day),
             ``datetime.datetime`` for a date with a time, ``Decimal`` for measures and amounts
-            with an implied decimal point (310n ...), else the value as ``str``.
+            with an implied decimal point (310n ...), the decoded Unicode text for a
+            percent-encoded (``pcenc``) AI, else the value as ``str``.
     """
 
     ai: str
@@ -284,6 +286,8 @@ def _make_plan(ai: str) -> _Plan:
         and all(TIME_LINTERS.intersection(ls) for ls in linter_sets[1:])
     ):
         kind = "date"
+    elif linter_sets == [("pcenc",)]:
+        kind = "pcenc"
     plan = _Plan(
         info=info,
         min_length=info.min_length,
@@ -327,7 +331,34 @@ def validate(ai: str, value: str, ctx: LintContext) -> Element:
         return Element(ai, value, info.title, value)
     if plan.kind == "decimal":
         return Element(ai, value, info.title, Decimal(value).scaleb(-plan.scale))
+    if plan.kind == "pcenc":
+        return Element(ai, value, info.title, decode_pcenc(value))
     return Element(ai, value, info.title, _moment(pieces, ctx))
+
+
+# CSET 82 without "%": the characters a percent-encoded AI value carries as they are.
+_PCENC_SAFE = "!\"&'()*+,-./:;<=>?_"
+
+
+def encode_pcenc(text: str) -> str:
+    """Percent-encode Unicode text for a ``pcenc`` AI (names and addresses, 4300-4320, 725x).
+
+    GS1 lets these AIs carry any text: UTF-8 bytes outside CSET 82 (and ``%`` itself) are
+    written ``%XX``, so a consignee "Müller & Søn" survives a CSET 82 symbol.
+
+    >>> encode_pcenc("Müller & Søn")
+    'M%C3%BCller%20&%20S%C3%B8n'
+    """
+    # quote() never escapes "~" (RFC 3986 unreserved), but "~" is not in CSET 82.
+    return quote(text, safe=_PCENC_SAFE).replace("~", "%7E")
+
+
+def decode_pcenc(value: str) -> str:
+    """The Unicode text of a ``pcenc`` AI value; the raw value if it is not valid UTF-8."""
+    try:
+        return unquote(value, errors="strict")
+    except UnicodeDecodeError:
+        return value
 
 
 def _moment(pieces: list[tuple[int, str]], ctx: LintContext) -> dt.date | dt.datetime:

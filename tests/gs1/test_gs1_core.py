@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -16,6 +18,8 @@ from labelstation.gs1 import (
     build,
     check_digit,
     check_pairings,
+    decode_pcenc,
+    encode_pcenc,
     is_valid_check_digit,
     parse,
 )
@@ -390,3 +394,27 @@ def test_split_bracketed_needs_a_leading_ai() -> None:
     assert str(exc.value) == (
         "GS1 bracketed data 'X(01)09506000134352': must start with (AI) of a known AI"
     )
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "labelstation.gs1.ai",
+        "labelstation.gs1.checkdigit",
+        "labelstation.gs1.element",
+    ],
+)
+def test_doctests(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize("text", ["Müller & Søn", "東京都 1-2-3", "100% ~`^{}|\\", "a" * 11])
+def test_unicode_text_survives_percent_encoded_ais(text: str) -> None:
+    es = b(("00", "106141412345678908"), ("4300", encode_pcenc(text)))
+    for form in (es.data, es.hri, es.bracketed):
+        element = parse(form, today=TODAY).element_string.get("4300")
+        assert element is not None
+        assert element.parsed == text
+    assert decode_pcenc("%FF%FE") == "%FF%FE"

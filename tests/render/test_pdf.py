@@ -207,3 +207,29 @@ def test_every_sample_template_decodes_from_its_pdf(tmp_path: Path) -> None:
         assert list(image.size) == px
         report = verify_symbols(label, image, 300)
         assert [c.status for c in report.checks] == ["ok"] * len(label.symbols)
+
+
+def test_rotated_text_and_symbols_in_pdf(tmp_path: Path) -> None:
+    dm_size = encode("gs1-datamatrix", DM).width_modules * 0.423 + 2 * 0.423
+    c128_w = encode("gs1-128", C128).width_modules * 0.254 + 2 * 2.54
+    primitives = []
+    for n, rotation in enumerate((0, 90, 180, 270)):
+        x = 5 + 45 * n
+        upright = (c128_w, 14.0)
+        box = upright if rotation in (0, 180) else upright[::-1]
+        primitives += [
+            TextRun(x, 2, 30, f"turned {rotation}", 8, rotation=rotation),
+            Symbol(x, 40, box[0], box[1], "gs1-128", C128, "]C1", module=0.254, height=10,
+                   quiet_zone=2.54, show_hri=True, rotation=rotation),
+            Symbol(x, 105, dm_size, dm_size, "gs1-datamatrix", DM, "]d2", module=0.423,
+                   quiet_zone=0.423, rotation=rotation),
+        ]  # fmt: skip
+    label = DisplayList(190, 125, tuple(primitives), dpi=300)  # type: ignore[arg-type]
+    pdf = tmp_path / "rotated.pdf"
+    render_pdf([label], pdf)
+    report = verify_symbols(label, _pages(pdf)[0], 300)
+    assert [c.status for c in report.checks] == ["ok"] * 8
+    assert report.max_delta_mm < 0.5
+    text = _words(_run("pdftotext", "-raw", str(pdf), "-"))
+    for rotation in (0, 90, 180, 270):
+        assert f"turned {rotation}" in text

@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labelstation.errors import RenderError
 from labelstation.render.png import render_png
@@ -181,3 +183,29 @@ def test_every_sample_template_verifies_on_its_png(path: Path, dpi: int) -> None
     assert label.symbols
     assert [c.status for c in report.checks] == ["ok"] * len(label.symbols)
     assert report.max_delta_mm < 0.15
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    x=st.floats(0, 40),
+    y=st.floats(0, 20),
+    dots=st.integers(3, 8),
+    rotation=st.sampled_from([0, 90, 180, 270]),
+    kind=st.sampled_from(["gs1-datamatrix", "gs1-qr", "gs1-128"]),
+)
+def test_any_placement_renders_where_the_verifier_expects_it(
+    x: float, y: float, dots: int, rotation: int, kind: str
+) -> None:
+    data = C128 if kind == "gs1-128" else DM
+    enc = encode(kind, data)
+    module = dots_to_mm(dots, 203)
+    quiet = enc.quiet_zone_modules * module
+    w = enc.width_modules * module + 2 * quiet
+    h = 8.0 if enc.is_linear else w
+    box = (w, h) if rotation in (0, 180) else (h, w)
+    symbol = Symbol(x, y, *box, kind=kind, data=data, symbology_id=enc.symbology_id,
+                    module=module, height=8.0, quiet_zone=quiet, rotation=rotation)  # type: ignore[arg-type,misc]  # fmt: skip
+    label = DisplayList(x + box[0] + 1, y + box[1] + 1, (symbol,), dpi=203)
+    report = verify_symbols(label, render_png(label))
+    assert [c.status for c in report.checks] == ["ok"]
+    assert report.max_delta_mm < 0.2

@@ -48,7 +48,7 @@ from labelstation.template.model import (
     TextElement,
     TextStyle,
 )
-from labelstation.template.text import FittedText, fit_text, line_height_mm
+from labelstation.template.text import FittedText, fit_text, line_height_mm, text_width_mm
 from labelstation.udi import build as build_udi
 from labelstation.udi import build_primary, build_secondary
 from labelstation.units import SUPPORTED_DPI, dots_to_mm
@@ -156,27 +156,69 @@ def _located(element: Element, exc: LabelStationError) -> LabelStationError:
 
 
 def check_display_list(display_list: DisplayList) -> None:
-    """Check that every primitive of ``display_list`` lies on the label.
+    """Check that every primitive lies on the label and nothing overlaps a symbol.
+
+    A symbol's box includes its quiet zones; text counts by its ink (the measured line, placed
+    by its alignment), images by their box. Frames and rules (boxes, lines, ellipses) may
+    cross anything: they are drawn around or between content on purpose.
 
     Raises:
-        TemplateError: Naming the primitive's key, its box and the label size.
+        TemplateError: Naming the primitive's key, its box and the label size, or the two
+            overlapping primitives.
     """
     width, height = display_list.width, display_list.height
     for p in display_list.primitives:
-        if isinstance(p, Line):
-            x0, y0 = min(p.x1, p.x2), min(p.y1, p.y2)
-            x1, y1 = max(p.x1, p.x2), max(p.y1, p.y2)
-        elif isinstance(p, TextRun):
-            lh = line_height_mm(p.font, p.bold, p.size_pt)
-            w, h = (p.w, lh) if p.rotation in (0, 180) else (lh, p.w)
-            x0, y0, x1, y1 = p.x, p.y, p.x + w, p.y + h
-        else:
-            x0, y0, x1, y1 = p.x, p.y, p.x + p.w, p.y + p.h
+        x0, y0, x1, y1 = _extent(p)
         if x0 < -_EPSILON or y0 < -_EPSILON or x1 > width + _EPSILON or y1 > height + _EPSILON:
             raise TemplateError(
                 f"element {p.key!r}: {type(p).__name__} at x {x0:.2f} y {y0:.2f} to "
                 f"x {x1:.2f} y {y1:.2f} mm runs off the {width:g} × {height:g} mm label"
             )
+    content = [p for p in display_list.primitives if isinstance(p, Symbol | TextRun | Image)]
+    for i, symbol in enumerate(content):
+        if not isinstance(symbol, Symbol):
+            continue
+        a = _extent(symbol)
+        for j, other in enumerate(content):
+            if j == i or (isinstance(other, Symbol) and j < i):
+                continue  # each pair of symbols once
+            b = _ink(other)
+            if min(a[2], b[2]) - max(a[0], b[0]) > _EPSILON and (
+                min(a[3], b[3]) - max(a[1], b[1]) > _EPSILON
+            ):
+                raise TemplateError(
+                    f"element {symbol.key!r}: Symbol at x {a[0]:.2f} y {a[1]:.2f} to "
+                    f"x {a[2]:.2f} y {a[3]:.2f} mm (quiet zones included) overlaps "
+                    f"{type(other).__name__} {other.key!r} at x {b[0]:.2f} y {b[1]:.2f} to "
+                    f"x {b[2]:.2f} y {b[3]:.2f} mm"
+                )
+
+
+def _extent(p: Primitive) -> tuple[float, float, float, float]:
+    """The bounding box of ``p`` on the label: x0, y0, x1, y1 in mm."""
+    if isinstance(p, Line):
+        return min(p.x1, p.x2), min(p.y1, p.y2), max(p.x1, p.x2), max(p.y1, p.y2)
+    if isinstance(p, TextRun):
+        lh = line_height_mm(p.font, p.bold, p.size_pt)
+        w, h = (p.w, lh) if p.rotation in (0, 180) else (lh, p.w)
+        return p.x, p.y, p.x + w, p.y + h
+    return p.x, p.y, p.x + p.w, p.y + p.h
+
+
+def _ink(p: Primitive) -> tuple[float, float, float, float]:
+    """Where ``p`` actually draws: for text, the measured line placed by its alignment."""
+    if not isinstance(p, TextRun):
+        return _extent(p)
+    x0, y0, x1, y1 = _extent(p)
+    tw = text_width_mm(p.text, p.font, p.bold, p.size_pt)
+    start = {"left": 0.0, "center": (p.w - tw) / 2, "right": p.w - tw}[p.align]
+    if p.rotation == 0:
+        return x0 + start, y0, x0 + start + tw, y1
+    if p.rotation == 180:  # reads right to left: its start is at the right
+        return x1 - start - tw, y0, x1 - start, y1
+    if p.rotation == 90:  # reads downwards
+        return x0, y0 + start, x1, y0 + start + tw
+    return x0, y1 - start - tw, x1, y1 - start  # 270: reads upwards
 
 
 def _lay_out(

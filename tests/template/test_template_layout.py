@@ -152,7 +152,7 @@ def test_linear_symbol_size_includes_quiet_zones_and_hri() -> None:
     sscc = next(s for s in display_list.symbols if s.key == "sscc-code")
     assert sscc.module == pytest.approx(dots_to_mm(4, 203))  # 0.5 mm is 3.996 dots
     assert sscc.quiet_zone == pytest.approx(10 * sscc.module)
-    assert sscc.height == 30
+    assert sscc.height == 25
     assert sscc.show_hri
     assert sscc.h > sscc.height
     assert sscc.hri == "(00)095060001234567893"
@@ -388,14 +388,60 @@ def test_all_of_cset_82_in_lot_and_serial_reaches_the_symbol_and_the_scanner(sta
     assert hri["hri.21"] == f"SN {reverse}"
 
 
-@pytest.mark.parametrize("start", range(0, len(CSET82), 10))
+@pytest.mark.parametrize("start", range(0, len(CSET82), 20))
 def test_cset_82_reaches_a_gs1_128_unchanged(start: int) -> None:
     template, data = _sample("udi-device")
-    lot = CSET82[start : start + 10]
-    display_list = layout(template, {**data, "lot": lot}, today=TODAY)
-    pi = next(s for s in display_list.symbols if s.key == "udi-pi")
-    assert pi.data == f"1729103110{lot}{GS}21SN0004711"
-    assert ("]C1", pi.data) in _decoded(display_list)
+    lot = CSET82[start : start + 20]
+    serial = lot[::-1]
+    display_list = layout(template, {**data, "lot": lot, "serial": serial}, today=TODAY)
+    symbols = {s.key: s for s in display_list.symbols}
+    assert symbols["udi-pi"].data == f"1729103110{lot}"
+    assert symbols["udi-sn"].data == f"21{serial}"
+    decoded = _decoded(display_list)
+    assert ("]C1", f"1729103110{lot}") in decoded
+    assert ("]C1", f"21{serial}") in decoded
+
+
+WORST = ["W" * 20, "w" * 20, "%" * 20, "M" * 20, "!" * 20]
+
+
+@pytest.mark.parametrize(
+    "name", ["eu-fmd-carton", "eu-fmd-carton-pt", "us-dscsa-carton", "udi-device"]
+)
+@pytest.mark.parametrize("value", WORST)
+def test_longest_and_widest_lot_and_serial_fit_every_gs1_sample(name: str, value: str) -> None:
+    template, data = _sample(name)
+    for dpi in DPIS:
+        display_list = layout(
+            template, {**data, "lot": value, "serial": value}, dpi=dpi, today=TODAY
+        )
+        _assert_text_fits(template, display_list)
+        assert any(value in s.data for s in display_list.symbols)
+
+
+def test_longest_values_fit_the_other_samples() -> None:
+    cases = {
+        "gs1-logistic": [{"lot": "W" * 20, "count": 99999999}, {"lot": "%" * 20, "count": 1}],
+        "hibc-device": [{"lot": "W" * 18, "product": "W" * 18, "lic": "WWWW"}],
+        "clinical-kit": [{"kit": 999999, "lot": "W" * 20}],
+    }
+    for name, changes in cases.items():
+        template, data = _sample(name)
+        for change in changes:
+            for dpi in DPIS:
+                display_list = layout(template, {**data, **change}, dpi=dpi, today=TODAY)
+                _assert_text_fits(template, display_list)
+
+
+def test_a_symbol_growing_into_text_is_refused() -> None:
+    doc = _doc("eu-fmd-carton")
+    next(e for e in doc["elements"] if e["id"] == "hri")["x"] = 12
+    with pytest.raises(TemplateError) as info:
+        layout(Template.from_json(doc), load_data(TEMPLATES / "eu-fmd-carton.data.json"))
+    assert str(info.value) == (
+        "element 'dm': Symbol at x 3.00 y 16.00 to x 14.01 y 27.01 mm (quiet zones included) "
+        "overlaps TextRun 'hri.01' at x 12.00 y 16.00 to x 41.70 y 19.29 mm"
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -536,7 +582,7 @@ def test_logistic_label_pairing_is_checked_over_both_symbols() -> None:
     with pytest.raises(GS1Error) as info:
         layout(Template.from_json(doc), data, today=TODAY)
     assert str(info.value) == (
-        "label (GS1 barcodes 'content-code' together): "
+        "label (GS1 barcodes 'content-code', 'batch-code' together): "
         + _gs1_message([("02", "19506000134359"), ("37", "48")])
     )
     # with pairing checks switched off by policy, the partial message alone is accepted
@@ -615,6 +661,7 @@ def test_constant_and_variable_primitives_are_marked_for_stored_formats() -> Non
 def test_rotated_symbol_swaps_its_bounding_box(rotation: int) -> None:
     doc = _doc("eu-fmd-carton")
     data = load_data(TEMPLATES / "eu-fmd-carton.data.json")
+    doc["elements"] = []
     doc["elements"].append(
         {
             "type": "barcode",

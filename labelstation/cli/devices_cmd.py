@@ -264,7 +264,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="virtual Zebra ZPL printer",
         description="Runs until SIGINT/SIGTERM. Control commands on stdin or --control: "
         "paper_out, head_open, ribbon_out, over_temperature, pause, drop, garble, power_cycle, "
-        "clear, silent on|off, status, printed.",
+        "clear, feed, silent on|off, status, printed.",
     )
     _link_options(sp)
     sp.add_argument("--out", metavar="DIR", help="write label-NNNNNN.zpl and .png here")

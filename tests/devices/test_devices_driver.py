@@ -259,5 +259,5 @@ def test_control_channel(make_sim: SimFactory) -> None:
     )
     assert lines[2] == (
         "error: command 'jam' is unknown; expected a fault (" + ", ".join(FAULTS) + "), "
-        "clear, silent on|off, status or printed"
+        "clear, feed, silent on|off, status or printed"
     )

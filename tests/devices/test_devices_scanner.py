@@ -260,6 +260,7 @@ def test_virtual_scanner_rates_are_seeded() -> None:
             ScannerModel(no_read_rate=0.3, misread_rate=0.3, seed=seed),
             listen="socket://127.0.0.1:0",
         )
+        scanner.wait_for_client = 0.0  # nobody listens: only the framing is compared
         try:
             return [scanner.send_read("]d2", DM.encode()) for _ in range(50)]
         finally:

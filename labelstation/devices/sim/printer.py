@@ -248,7 +248,8 @@ class VirtualPrinter:
         """One control-channel command → one reply line.
 
         Commands: a fault name (``paper_out``, ``head_open``, ``ribbon_out``,
-        ``over_temperature``, ``pause``, ``drop``, ``garble``, ``power_cycle``), ``clear``,
+        ``over_temperature``, ``pause``, ``drop``, ``garble``, ``power_cycle``), ``clear``
+        (media faults fixed), ``feed`` (the operator leaves pause at the printer),
         ``silent on|off``, ``status`` (JSON), ``printed`` (count).
         """
         words = line.strip().split()
@@ -260,6 +261,10 @@ class VirtualPrinter:
                 self.inject(cmd)
             elif cmd == "clear":
                 self.clear_faults()
+            elif cmd == "feed":  # the operator presses the pause/feed key: leave pause
+                with self._lock:
+                    self._state.paused = False
+                    self._lock.notify_all()
             elif cmd == "silent" and len(words) == 2 and words[1] in ("on", "off"):
                 self.model = replace(self.model, silent_when_faulted=words[1] == "on")
             elif cmd == "status":
@@ -270,7 +275,7 @@ class VirtualPrinter:
                 return (
                     f"error: command {line.strip()!r} is unknown; expected a fault ("
                     + ", ".join(FAULTS)
-                    + "), clear, silent on|off, status or printed"
+                    + "), clear, feed, silent on|off, status or printed"
                 )
         except ValidationError as exc:
             return f"error: {exc}"

@@ -85,6 +85,8 @@ class VirtualScanner:
         self.url = self.link.url
         self.sent: list[bytes] = []
         self.on_sent: Callable[[bytes], None] | None = None
+        #: seconds a read waits for a host to connect before it is sent into the void
+        self.wait_for_client = 2.0
         self._stop = threading.Event()
 
     def start(self) -> VirtualScanner:
@@ -124,6 +126,7 @@ class VirtualScanner:
                     content = self._misread(content)
                 wire = self.frame(symbology_id, content)
             self.sent.append(wire)
+        self.link.connected.wait(self.wait_for_client)
         self.link.write(wire)
         if self.on_sent is not None:
             self.on_sent(wire)

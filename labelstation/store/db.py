@@ -242,7 +242,7 @@ class Database:
 
         Returns:
             The backup file, or ``None`` when there is nothing to back up (a SQLite file that
-            does not exist yet).
+            does not exist yet or has no tables).
 
         Raises:
             DatabaseError: in-memory SQLite, ``pg_dump`` missing or failing.
@@ -261,9 +261,11 @@ class Database:
         if not source_path.exists():
             return None
         target = _unique((directory or source_path.parent) / f"{source_path.name}.{stamp}.backup")
-        target.parent.mkdir(parents=True, exist_ok=True)
         source = sqlite3.connect(source_path)
         try:
+            if source.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                return None  # a file without a single table holds nothing to lose
+            target.parent.mkdir(parents=True, exist_ok=True)
             destination = sqlite3.connect(target)
             try:
                 source.backup(destination)

@@ -198,16 +198,19 @@ def test_encode_is_cached() -> None:
          "gs1-datamatrix data '0109506000134353': AI (01) position 14: Bad checksum '3', "
          "expected '2'"),
         ("gs1-128", f"01{GTIN}{GS}21X", {}, GS1Error,
-         "GS1 element string '0109506000134352\\x1d21X': unexpected GS at position 16; "
-         "expected an AI (GS only follows a variable-length value)"),
+         "GS1 element string '0109506000134352\\x1d21X': expected '010950600013435221X', "
+         "with GS only after a variable-length value that is not last"),
+        ("gs1-qr", f"{GS}01{GTIN}", {}, GS1Error,
+         "GS1 element string '\\x1d0109506000134352': expected '0109506000134352', "
+         "with GS only after a variable-length value that is not last"),
         ("gs1-qr", "0109506", {}, GS1Error,
-         "GS1 element string '0109506': AI (01) value '09506' has 5 characters; "
-         "expected exactly 14"),
+         "gs1-qr data '0109506': Invalid data length for AI (01)"),
         ("gs1-datamatrix", "", {}, GS1Error,
          "GS1 element string '': expected at least one AI and its value"),
+        ("gs1-datamatrix", f"10{GS}21X", {}, GS1Error,
+         "GS1 element string '10\\x1d21X': AI (10) has an empty value"),
         ("gs1-datamatrix", f"01{GTIN}A1234", {}, GS1Error,
-         "GS1 element string '0109506000134352A1234': no known application identifier at "
-         "position 16 ('A123'); expected an AI such as 01, 10, 17 or 21"),
+         "GS1 element string '0109506000134352A1234': no known AI at position 17 ('A123')"),
         ("gs1-128", "10" + "A" * 21, {}, GS1Error,
          "gs1-128 data '10AAAAAAAAAAAAAAAAAAAAA': Invalid data length for AI (10)"),
         ("gs1-datamatrix", "10AB#C", {}, GS1Error,

@@ -13,6 +13,7 @@ from PIL import Image
 
 from labelstation.errors import GS1Error, RenderError, UDIError, ValidationError
 from labelstation.render.png import render_png
+from labelstation.render.verify import verify_symbols
 from labelstation.symbols import Encoded, encode, kinds, symbology
 from labelstation.symbols.geometry import module_dots
 from labelstation.template.displaylist import DisplayList, Symbol
@@ -102,8 +103,12 @@ def test_png_renderer_symbol_decodes_at_every_resolution(kind: str, dpi: int) ->
     h = (enc.height_modules * printed if enc.height_modules else 12.0) + 2 * quiet + 5
     symbol = Symbol(2, 2, w, h, kind, SAMPLES[kind], EXPECTED_IDS[kind], module=module,
                     height=12.0, quiet_zone=quiet, show_hri=not info.is_2d)  # fmt: skip
-    image = render_png(DisplayList(w + 4, h + 4, (symbol,)), dpi)
+    label = DisplayList(w + 4, h + 4, (symbol,))
+    image = render_png(label, dpi)
     assert decode(image) == [(EXPECTED_IDS[kind], info.expected_decode(SAMPLES[kind]))]
+    report = verify_symbols(label, image, dpi)
+    assert [c.status for c in report.checks] == ["ok"]
+    assert report.max_delta_mm < 0.25
 
 
 def test_upca_is_transmitted_as_thirteen_digits() -> None:

@@ -203,13 +203,6 @@ def _verify_check(data: str, check: str) -> None:
         raise UDIError(f"HIBC check character should be {expected!r}, got {check!r}")
 
 
-def _is_check_ok(data: str, check: str) -> bool:
-    try:
-        return check_character(data) == check
-    except UDIError:
-        return False
-
-
 def _caption(data: str, special: int) -> str:
     """HRI of ``data``: asterisks around, ``_`` for a space in the last ``special`` characters."""
     head, tail = data[: len(data) - special], data[len(data) - special :]
@@ -994,7 +987,11 @@ def parse(text: str) -> HibcUdi:
     if after:
         candidates.append(end + 1)
     chosen = next(
-        (n for n in candidates if len(data[:n]) > 2 and _is_check_ok(data[: n - 1], data[n - 1])),
+        (
+            n
+            for n in candidates
+            if len(data[:n]) > 2 and check_character(data[: n - 1]) == data[n - 1]
+        ),
         candidates[0],
     )
     primary_data, rest = data[:chosen], data[chosen:]

@@ -137,6 +137,17 @@ def test_ambiguous_eleven_digits_need_the_source_format() -> None:
             lambda: gtin_to_ndc("00307773105025", "4-4-2", "12"),  # type: ignore[arg-type]
             "NDC style '12': expected one of dashed, 10, 11, 11-dashed",
         ),
+        (lambda: Ndc("123"), "NDC '123': expected 10 digits"),
+        (
+            lambda: Ndc("0777310502", "4-3-3"),  # type: ignore[arg-type]
+            "NDC format '4-3-3': expected one of 4-4-2, 5-3-2, 5-4-1",
+        ),
+        (
+            lambda: parse_ndc("00777310502", source_format="9-9-9"),  # type: ignore[arg-type]
+            "NDC format '9-9-9': expected one of 4-4-2, 5-3-2, 5-4-1",
+        ),
+        (lambda: parse_ndc(777310502), "NDC 777310502: expected text"),  # type: ignore[arg-type]
+        (lambda: pzn_check_digit("12"), "PZN '12': expected 7 digits before the check digit"),
     ],
 )
 def test_ndc_refusals(call: object, message: str) -> None:

@@ -254,6 +254,15 @@ def test_misuse_is_refused(call: object, error: type[Exception], message: str) -
     assert str(exc.value) == message
 
 
+def test_profile_object_and_repeated_ai() -> None:
+    profile = PROFILES["udi-gs1"]
+    data = [("01", GTIN), ("10", "A"), ("10", "B")]
+    assert evaluate(profile, data, today=TODAY).problems == (
+        "UDI device GS1: (10) given twice with different values ('A' and 'B')",
+    )
+    assert evaluate(profile, [("01", GTIN), ("10", "A"), ("10", "A")], today=TODAY).ok
+
+
 def test_every_profile_is_listed() -> None:
     assert list(PROFILES) == [
         "eu-fmd-pack",

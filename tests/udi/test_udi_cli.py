@@ -96,6 +96,44 @@ def test_build_lot_serial_and_manufacture_date(capsys: pytest.CaptureFixture[str
     ]
 
 
+def test_build_primary_only_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        ["build", "--lic", "A123", "--product", "BJC5D6E7", "--uom", "1", "--json"], capsys
+    )
+    document = json.loads(out)
+    assert code == 0
+    assert (document["data"], document["secondary"], document["symbols"]) == (
+        "+A123BJC5D6E71G",
+        None,
+        ["+A123BJC5D6E71G"],
+    )
+
+
+def test_udi_alone_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run([], capsys)
+    assert code == 2
+    assert out.startswith("usage: labelstation udi")
+
+
+def test_parse_text_output_of_separate_symbols(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["parse", "+A123BJCMD6E79++$$52001510X3+ "], capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        "data: '+A123BJCMD6E79+'",
+        "hri: *+A123BJCMD6E79+*",
+        "secondary data: '+$$52001510X3+ '",
+        "secondary hri: *+$$52001510X3+_*",
+        "LIC: A123",
+        "product: BJCMD6E7",
+        "unit of measure: 9",
+        "lot: 10X3",
+        "expiry: 2020-01-15",
+        "expiry format: YYJJJ",
+    ]
+    code, out, _ = _run(["parse", "+A99912349/$10X3/16D20111231/14D20200131/Q500Z"], capsys)
+    assert out.splitlines()[-1] == "supplements: /16D20111231 /14D20200131 /Q500"
+
+
 def test_build_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(
         ["build", "--lic", "A123", "--product", "BJC5D6E7", "--uom", "1", "--serial", "SN1"],

@@ -25,12 +25,20 @@ def _enc(value: str) -> str:
 
 
 def _choose_qualifiers(key: str, present: Sequence[str]) -> tuple[str, ...]:
-    """The qualifier sequence of ``key`` that covers the most of the AIs present."""
+    """The qualifier sequence of ``key`` to put in the path.
+
+    Prefer a sequence that leaves only Digital Link attributes for the query string (so the URI
+    can be built at all), then the one that covers the most AIs present.
+    """
+    table = ai_table()
     best: tuple[str, ...] = ()
-    for sequence in ai_table()[key].dl_qualifiers:
+    best_rank = (False, -1)
+    for sequence in table[key].dl_qualifiers:
         used = tuple(q for q in sequence if q in present)
-        if len(used) > len(best):
-            best = used
+        rest_ok = all(table[ai].dl_attribute for ai in present if ai != key and ai not in used)
+        rank = (rest_ok, len(used))
+        if rank > best_rank:
+            best, best_rank = used, rank
     return best
 
 
@@ -93,7 +101,8 @@ def from_uri(uri: str) -> list[tuple[str, str]]:
         raise GS1Error(f"GS1 Digital Link {uri!r}: not a valid URI ({exc})") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise GS1Error(f"GS1 Digital Link {uri!r}: expected an http:// or https:// URI")
-    segments = [s for s in parts.path.split("/")]
+    # A trailing slash (".../21/SN1/") is common in hand-typed links and carries no data.
+    segments = parts.path.rstrip("/").split("/")
     table = ai_table()
     pairs: list[tuple[str, str]] | None = None
     for start in range(1, len(segments)):

@@ -418,3 +418,16 @@ def test_unicode_text_survives_percent_encoded_ais(text: str) -> None:
         assert element is not None
         assert element.parsed == text
     assert decode_pcenc("%FF%FE") == "%FF%FE"
+
+
+def test_digital_link_picks_the_qualifier_sequence_that_works() -> None:
+    es = b(("01", GTIN), ("10", "L1"), ("235", "TPX1"))
+    assert es.digital_link() == "https://id.gs1.org/01/09506000134352/235/TPX1?10=L1"
+    # Same data; a Digital Link lists qualifiers before attributes, so the order may differ.
+    back = parse(es.digital_link(), today=TODAY).element_string
+    assert dict(back.pairs()) == dict(es.pairs())
+
+
+def test_digital_link_trailing_slash() -> None:
+    es = parse("https://id.gs1.org/01/09506000134352/21/SN1/", today=TODAY).element_string
+    assert es.pairs() == (("01", GTIN), ("21", "SN1"))

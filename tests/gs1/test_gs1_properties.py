@@ -216,17 +216,17 @@ def _no_ai_in_parentheses(values: list[str]) -> bool:
 
 
 def _dl_expected(pairs: list[tuple[str, str]]) -> bool:
+    """A Digital Link exists iff some qualifier sequence leaves only DL attributes over."""
     table = ai_table()
     keys = [ai for ai, _ in pairs if table[ai].dl_primary_key]
     if not keys:
         return False
     key = keys[0]
     codes = [ai for ai, _ in pairs]
-    best: tuple[str, ...] = ()
-    for sequence in table[key].dl_qualifiers:
-        used = tuple(q for q in sequence if q in codes)
-        best = used if len(used) > len(best) else best
-    return all(table[ai].dl_attribute for ai in codes if ai != key and ai not in best)
+    return any(
+        all(table[ai].dl_attribute for ai in codes if ai != key and ai not in sequence)
+        for sequence in table[key].dl_qualifiers
+    )
 
 
 ALL_AIS = sorted(ai_table())

@@ -428,3 +428,85 @@ def test_hash_is_stable_under_key_reordering_and_formatting(
     assert Template.from_json(json.loads(text)).content_hash == (
         Template.from_json(doc).content_hash
     )
+
+
+_ID = st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True)
+_LEN = st.floats(0, 200, allow_nan=False).map(lambda v: round(v, 3))
+_POS = st.floats(0.1, 200, allow_nan=False).map(lambda v: round(v, 3))
+_SAFE_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
+_EXPR = st.sampled_from(
+    ["{lot}", "LOT {lot|upper}", "{expiry:%d %b %Y}", "{serial|pad:8:0}", "{{x}} {name|substr:0:5}"]
+)
+
+
+def _style() -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {"size_pt": st.sampled_from([6, 8.5, 12])},
+        optional={
+            "bold": st.booleans(),
+            "align": st.sampled_from(["left", "center", "right"]),
+            "shrink": st.booleans(),
+            "min_size_pt": st.just(4),
+            "line_spacing": st.sampled_from([1, 1.25]),
+            "rotation": st.sampled_from([0, 90, 180, 270]),
+        },
+    )
+
+
+def _element(kind: str) -> st.SearchStrategy[dict[str, Any]]:
+    box = {"x": _LEN, "y": _LEN, "w": _POS, "h": _POS}
+    if kind == "text":
+        return st.builds(
+            lambda b, s, t, wrap: {"type": "text", **b, **s, "text": t, "wrap": wrap},
+            st.fixed_dictionaries(box), _style(), _SAFE_TEXT, st.booleans(),
+        )  # fmt: skip
+    if kind == "field":
+        return st.builds(
+            lambda b, s, e: {"type": "field", **b, **s, "expr": e},
+            st.fixed_dictionaries(box), _style(), _EXPR,
+        )  # fmt: skip
+    if kind == "box":
+        return st.builds(
+            lambda b, fill, r: {"type": "box", **b, "fill": fill, "radius": r},
+            st.fixed_dictionaries(box), st.booleans(), st.sampled_from([0, 1.5]),
+        )  # fmt: skip
+    if kind == "line":
+        return st.builds(
+            lambda a, b, c, d: {"type": "line", "x1": a, "y1": b, "x2": c, "y2": d},
+            _LEN, _LEN, _LEN, _LEN,
+        )  # fmt: skip
+    return st.builds(
+        lambda x, y, module, hri: {
+            "type": "barcode", "kind": "gs1-128", "x": x, "y": y, "module_mm": module,
+            "show_hri": hri, "gs1": [["01", "{gtin}"], ["10", "{lot}"]],
+        },
+        _LEN, _LEN, st.sampled_from([0.25, 0.33]), st.booleans(),
+    )  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    elements=st.lists(
+        st.sampled_from(["text", "field", "box", "line", "barcode"]).flatmap(_element),
+        max_size=8,
+    ),
+    ids=st.lists(_ID, min_size=8, max_size=8, unique=True),
+    name=_SAFE_TEXT.filter(bool),
+)
+def test_any_valid_template_round_trips_through_json(
+    elements: list[dict[str, Any]], ids: list[str], name: str
+) -> None:
+    doc = {
+        "schema": SCHEMA_ID,
+        "id": "generated",
+        "name": name,
+        "stock": {"width": 100, "height": 50},
+        "elements": [{**e, "id": i} for e, i in zip(elements, ids, strict=False)],
+    }
+    template = Template.from_json(doc)
+    written = template.to_json()
+    jsonschema.Draft202012Validator(schema()).validate(written)
+    again = Template.from_json(json.loads(json.dumps(written, ensure_ascii=False)))
+    assert again == template
+    assert again.to_json() == written
+    assert again.content_hash == template.content_hash

@@ -420,7 +420,7 @@ def test_longest_and_widest_lot_and_serial_fit_every_gs1_sample(name: str, value
 
 
 def test_longest_values_fit_the_other_samples() -> None:
-    cases = {
+    cases: dict[str, list[dict[str, Any]]] = {
         "gs1-logistic": [{"lot": "W" * 20, "count": 99999999}, {"lot": "%" * 20, "count": 1}],
         "hibc-device": [{"lot": "W" * 18, "product": "W" * 18, "lic": "WWWW"}],
         "clinical-kit": [{"kit": 999999, "lot": "W" * 20}],

@@ -21,6 +21,7 @@ from labelstation.cli.db_cmd import _add_db, _open_migrated, _workstation
 from labelstation.errors import NotFound, ValidationError
 from labelstation.security.audit import AuditTrail
 from labelstation.security.keys import FileKeyProvider
+from labelstation.security.passwords import PasswordPolicy
 from labelstation.security.roles import format_roles, parse_roles
 from labelstation.security.session import UserSession
 from labelstation.services import users
@@ -79,11 +80,15 @@ def add_password_stdin(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The password policy the command line applies (the site default; tests swap in cheap hashing).
+POLICY = PasswordPolicy()
+
+
 def open_context(args: argparse.Namespace) -> ServiceContext:
-    """The services' context for ``--db``: migrated database, audit trail, default policy."""
+    """The services' context for ``--db``: migrated database, audit trail, :data:`POLICY`."""
     database = _open_migrated(args.db)
     trail = AuditTrail(database, FileKeyProvider.default(create=True), _workstation())
-    return ServiceContext(db=database, audit=trail)
+    return ServiceContext(db=database, audit=trail, policy=POLICY)
 
 
 def sign_in(args: argparse.Namespace, ctx: ServiceContext) -> tuple[UserSession, str]:

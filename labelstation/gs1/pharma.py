@@ -36,8 +36,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from labelstation.errors import GS1Error
-from labelstation.gs1.checkdigit import check_digit, is_valid_check_digit
-from labelstation.gs1.element import BuildPolicy, build
+from labelstation.gs1 import BuildPolicy, build, check_digit, is_valid_check_digit
 
 NdcFormat = Literal["4-4-2", "5-3-2", "5-4-1"]
 NdcStyle = Literal["dashed", "10", "11", "11-dashed"]

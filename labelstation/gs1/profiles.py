@@ -47,8 +47,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from labelstation.errors import GS1Error, UDIError
-from labelstation.gs1.element import BuildPolicy, ElementString, build, check_pairings
-from labelstation.gs1.parse import parse
+from labelstation.gs1 import BuildPolicy, ElementString, build, check_pairings, parse
 from labelstation.gs1.pharma import NHRN, is_ndc_gtin, validate_nhrn
 
 # Names used in the problem sentences (shorter and plainer than the dictionary's titles).

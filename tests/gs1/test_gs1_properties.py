@@ -53,10 +53,10 @@ def _digits(n: int) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def component_value(draw: st.DrawFn, comp: Component) -> str:
-    """A value for one component that satisfies all of its linters."""
+def component_value(draw: st.DrawFn, comp: Component, at_max: bool = False) -> str:
+    """A value for one component that satisfies all of its linters (longest when ``at_max``)."""
     linters = set(comp.linters)
-    size = draw(st.integers(comp.min_length, comp.max_length))
+    size = comp.max_length if at_max else draw(st.integers(comp.min_length, comp.max_length))
     for name in ("yymmd0", "yymmdd", "yyyymmdd"):
         if name in linters:
             return draw(_date(name))
@@ -105,7 +105,7 @@ def component_value(draw: st.DrawFn, comp: Component) -> str:
         end = draw(st.integers(1, 9))
         return f"{draw(st.integers(1, end))}/{end}"
     if "pcenc" in linters:
-        return draw(st.text(CSET82.replace("%", ""), min_size=1, max_size=comp.max_length))
+        return draw(st.text(CSET82.replace("%", ""), min_size=size, max_size=size))
     if "iban" in linters:
         return draw(st.sampled_from(["DE91100000000123456789", "GB98MIDL07009312345678"]))
     if "couponposoffer" in linters:
@@ -148,12 +148,12 @@ def component_value(draw: st.DrawFn, comp: Component) -> str:
 
 
 @st.composite
-def ai_value(draw: st.DrawFn, info: AI) -> str:
+def ai_value(draw: st.DrawFn, info: AI, at_max: bool = False) -> str:
     parts: list[str] = []
     for comp in info.components:
-        if comp.optional and not draw(st.booleans()):
+        if comp.optional and not at_max and not draw(st.booleans()):
             break
-        parts.append(draw(component_value(comp)))
+        parts.append(draw(component_value(comp, at_max)))
     return "".join(parts)
 
 
@@ -233,7 +233,7 @@ ALL_AIS = sorted(ai_table())
 
 
 @pytest.mark.parametrize("code", ALL_AIS)
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_ai_round_trips(code: str, data: st.DataObject) -> None:
     pairs = [(ai, data.draw(ai_value(ai_info(ai)), label=ai)) for ai in companions(code)]
@@ -252,6 +252,20 @@ def test_every_ai_round_trips(code: str, data: st.DataObject) -> None:
     else:
         with pytest.raises(GS1Error):
             es.digital_link()
+
+
+@pytest.mark.parametrize("code", ALL_AIS)
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_ai_at_maximum_length_round_trips(code: str, data: st.DataObject) -> None:
+    value = data.draw(ai_value(ai_info(code), at_max=True), label=code)
+    pairs = [(code, value)] + [
+        (ai, data.draw(ai_value(ai_info(ai)), label=ai)) for ai in companions(code)[1:]
+    ]
+    es = build(pairs, today=TODAY)
+    assert es[code] == value
+    assert parse(es.data, today=TODAY).element_string == es
+    assert parse(es.bracketed, today=TODAY).element_string == es
 
 
 @settings(max_examples=200, deadline=None)

@@ -745,7 +745,7 @@ def build(
 
 
 def strip_wrapping(text: str) -> tuple[str, bool]:
-    """Remove an AIM symbology identifier and HRI asterisks.
+    """Remove an AIM symbology identifier and HRI asterisks (one caption, or two joined).
 
     Returns the bare data and whether a reader stripped a Code 39 check character (``]A3``,
     ``]A7``). Code 39 read with Full ASCII (``]A4``, ``]A5``, ``]A7``) is turned back into the
@@ -770,7 +770,8 @@ def strip_wrapping(text: str) -> tuple[str, bool]:
             text = _undo_full_ascii(text, original)
     if len(text) >= 2 and text.startswith("*") and text.endswith("*"):
         # HIBCC captions print a space check or link character as `_`; `_` is not in the set.
-        text = text[1:-1].replace("_", " ")
+        # Two captions may be given joined (`*…**…*`): `*` is never data in Code 39.
+        text = text[1:-1].replace("**", "").replace("_", " ")
     return text, stripped_check
 
 

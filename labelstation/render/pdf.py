@@ -302,10 +302,11 @@ def _text(canvas: Canvas, p: TextRun) -> None:
     font = _font(p.font, p.bold)
     size = pt_to_mm(p.size_pt)
     advance = pdfmetrics.stringWidth(p.text, font, size)
-    offset = {"left": 0.0, "center": (p.w - advance) / 2, "right": p.w - advance}[p.align]
+    box_w = p.w if p.w > 0 else advance  # w = 0: the run is as wide as its text
+    offset = {"left": 0.0, "center": (box_w - advance) / 2, "right": box_w - advance}[p.align]
     height = line_height_mm(p.font, p.bold, p.size_pt)
     canvas.saveState()
-    _rotate(canvas, p.x, p.y, p.w, height, p.rotation)
+    _rotate(canvas, p.x, p.y, box_w, height, p.rotation)
     _string(canvas, offset, ascent_mm(p.font, p.bold, p.size_pt), p.text, font, size)
     canvas.restoreState()
 

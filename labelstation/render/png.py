@@ -18,6 +18,7 @@ Images: PNG (and any raster Pillow reads) only. No SVG rasteriser is available w
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from labelstation.template.displaylist import (
     Symbol,
     TextRun,
 )
-from labelstation.template.text import ascent_mm, load_font
+from labelstation.template.text import ascent_mm, line_height_mm, load_font
 from labelstation.units import mm_to_dots
 
 _BLACK = 0  # on the canvas
@@ -169,11 +170,31 @@ def _ellipse(draw: ImageDraw.ImageDraw, p: Ellipse, dpi: int) -> None:
         draw.ellipse(box, outline=_BLACK, width=_stroke(p.stroke, dpi))
 
 
-def _stamp(canvas: PILImage.Image, tile: PILImage.Image, x: int, y: int, rot: Rotation) -> None:
-    """Paint black where the upright mask ``tile``, turned by ``rot``, is set (top-left x, y)."""
+def _stamp(
+    canvas: PILImage.Image,
+    tile: PILImage.Image,
+    at: tuple[int, int],
+    rot: Rotation,
+    box: tuple[int, int],
+    u0: int = 0,
+) -> None:
+    """Paint black where the upright mask ``tile`` is set, turned ``rot`` degrees clockwise.
+
+    ``box`` is the upright size of the primitive's box and ``at`` the top-left of the turned
+    box on the canvas; the tile's upright top-left lies at (``u0``, 0) inside the box (it may
+    be larger than the box when content overflows, and is then turned with it, not clipped).
+    """
+    (x, y), (bw, bh) = at, box
+    tw, th = tile.size
+    dx, dy = {
+        0: (u0, 0),
+        90: (bh - th, u0),
+        180: (bw - (u0 + tw), bh - th),
+        270: (0, bw - (u0 + tw)),
+    }[rot]
     if rot:
         tile = tile.transpose(_TRANSPOSE[rot])
-    canvas.paste(_BLACK, (x, y), tile)
+    canvas.paste(_BLACK, (x + dx, y + dy), tile)
 
 
 def _text(canvas: PILImage.Image, p: TextRun, dpi: int) -> None:
@@ -181,10 +202,11 @@ def _text(canvas: PILImage.Image, p: TextRun, dpi: int) -> None:
         return
     size_px = max(1, round(p.size_pt * dpi / 72.0))
     font = load_font(p.font, p.bold, size_px)
-    ascent, descent = font.getmetrics()
+    descent = font.getmetrics()[1]
     baseline = mm_to_dots(ascent_mm(p.font, p.bold, p.size_pt), dpi)
     advance = font.getlength(p.text)
-    box_w = mm_to_dots(p.w, dpi)
+    # w = 0: no alignment box, the run is as wide as its text
+    box_w = mm_to_dots(p.w, dpi) if p.w > 0 else math.ceil(advance)
     offset = 0.0
     if p.align == "center":
         offset = (box_w - advance) / 2
@@ -192,9 +214,11 @@ def _text(canvas: PILImage.Image, p: TextRun, dpi: int) -> None:
         offset = box_w - advance
     left = min(0, int(offset))  # text wider than its box grows the tile, it is never clipped
     width = max(box_w, int(advance + max(offset, 0)) + 2) - left
-    tile = PILImage.new("1", (max(1, width), max(1, ascent + descent, baseline + descent)), _NONE)
+    line_h = max(1, mm_to_dots(line_height_mm(p.font, p.bold, p.size_pt), dpi))
+    tile = PILImage.new("1", (max(1, width), max(line_h, baseline + descent)), _NONE)
     ImageDraw.Draw(tile).text((offset - left, baseline), p.text, font=font, fill=_INK, anchor="ls")
-    _stamp(canvas, tile, mm_to_dots(p.x, dpi) + left, mm_to_dots(p.y, dpi), p.rotation)
+    at = (mm_to_dots(p.x, dpi), mm_to_dots(p.y, dpi))
+    _stamp(canvas, tile, at, p.rotation, (box_w, line_h), left)
 
 
 def _symbol(canvas: PILImage.Image, p: Symbol, dpi: int) -> None:
@@ -216,8 +240,9 @@ def _symbol(canvas: PILImage.Image, p: Symbol, dpi: int) -> None:
         ascent, descent = hri_font.getmetrics()
         hri_h = m + ascent + descent
     upright_w, upright_h = (p.w, p.h) if p.rotation in (0, 180) else (p.h, p.w)
-    tile_w = max(mm_to_dots(upright_w, dpi), ox + content_w + qz)
-    tile_h = max(mm_to_dots(upright_h, dpi), oy + content_h + hri_h + (qz if enc.is_2d else 0))
+    box = (mm_to_dots(upright_w, dpi), mm_to_dots(upright_h, dpi))
+    tile_w = max(box[0], ox + content_w + qz)
+    tile_h = max(box[1], oy + content_h + hri_h + (qz if enc.is_2d else 0))
     tile = PILImage.new("1", (tile_w, tile_h), _NONE)
     y = oy
     for runs, height in zip(enc.runs, heights, strict=True):
@@ -228,7 +253,7 @@ def _symbol(canvas: PILImage.Image, p: Symbol, dpi: int) -> None:
         ImageDraw.Draw(tile).text(
             (ox + content_w / 2, oy + content_h + m), hri, font=hri_font, fill=_INK, anchor="ma"
         )
-    _stamp(canvas, tile, mm_to_dots(p.x, dpi), mm_to_dots(p.y, dpi), p.rotation)
+    _stamp(canvas, tile, (mm_to_dots(p.x, dpi), mm_to_dots(p.y, dpi)), p.rotation, box)
 
 
 @lru_cache(maxsize=64)
@@ -260,4 +285,4 @@ def _thresholded(path: Path, size: tuple[int, int]) -> tuple[PILImage.Image, tup
 def _image(canvas: PILImage.Image, p: Image, dpi: int) -> None:
     x0, y0, x1, y1 = _rect(p.x, p.y, p.w, p.h, dpi)
     tile, (dx, dy) = _thresholded(resource_path(p.resource), (x1 - x0 + 1, y1 - y0 + 1))
-    _stamp(canvas, tile, x0 + dx, y0 + dy, 0)
+    _stamp(canvas, tile, (x0 + dx, y0 + dy), 0, tile.size)

@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 
 from labelstation.errors import RenderError
 from labelstation.render.pdf import WATERMARK, pdf_bytes, render_pdf
+from labelstation.render.png import render_png
 from labelstation.render.verify import verify_symbols
 from labelstation.symbols import encode
 from labelstation.template import layout, load_data, load_template
@@ -233,3 +234,22 @@ def test_rotated_text_and_symbols_in_pdf(tmp_path: Path) -> None:
     text = _words(_run("pdftotext", "-raw", str(pdf), "-"))
     for rotation in (0, 90, 180, 270):
         assert f"turned {rotation}" in text
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+@pytest.mark.parametrize(("w", "align"), [(0.0, "left"), (40.0, "right")])
+def test_pdf_and_png_put_text_in_the_same_place(
+    tmp_path: Path, rotation: int, w: float, align: str
+) -> None:
+    run = TextRun(20, 15, w, "Ελληνικά Ж 42", 10, align=align, rotation=rotation)  # type: ignore[arg-type]
+    label = DisplayList(80, 70, (run,), dpi=300)
+    png = render_png(label, 300)
+    pdf = tmp_path / "text.pdf"
+    render_pdf([label], pdf)
+    page = _pages(pdf)[0].convert("L").point(lambda v: 255 if v > 128 else 0)
+    ink_png = PILImage.eval(png.convert("L"), lambda v: 255 - v).getbbox()
+    ink_pdf = PILImage.eval(page, lambda v: 255 - v).getbbox()
+    assert ink_png is not None
+    assert ink_pdf is not None
+    # same font, metrics and geometry: the ink boxes agree within 0.3 mm (hinting, rounding)
+    assert max(abs(a - b) for a, b in zip(ink_png, ink_pdf, strict=True)) <= 4

@@ -19,18 +19,27 @@ from labelstation.gs1 import BuildPolicy, ElementString, build, parse
 
 _EPILOG_PARSE = """\
 TEXT may hold the GS separator as a raw 0x1D byte, as the four characters \\x1d, or as <GS>.
-Exit status: 0 valid, 2 refused (one line on stderr, or {"valid": false, "error": ...} with
---json).
+TEXT may be scanner data with or without a symbology identifier (]d2 ]C1 ]Q3 ]e0 ]J1, ]E0 ]E4
+]I1 for a bare GTIN, ]Q1/]d1 with a Digital Link), bracketed HRI (write a literal "(" inside a
+value as "\\(") or a GS1 Digital Link URI.
+
+--json prints {"valid": true, "symbology": "]d2" or null, "elements": [{"ai", "title",
+"value"}, ...], "hri": "(01)...", "data": "01...\\x1d21..."} (data without symbology id or
+leading FNC1, each GS written as the four characters \\x1d).
+Exit status: 0 valid, 2 refused (one line on stderr, or {"valid": false, "error": ...} on
+stdout with --json).
 
 examples:
-  labelstation gs1 parse ']d20109506000134352172712311''0ABC123<GS>21SN0001'
+  labelstation gs1 parse ']d201095060001343521727123110ABC123<GS>21SN0001'
   labelstation gs1 parse '(01)09506000134352(17)271231(10)ABC123' --json
   labelstation gs1 parse 'https://id.gs1.org/01/09506000134352/10/ABC123?17=271231'
 """
 
 _EPILOG_BUILD = """\
-Exit status: 0 valid, 2 refused (one line on stderr, or {"valid": false, "error": ...} with
---json).
+--json prints the same keys as "gs1 parse" (symbology null) plus "digital_link" (null when the
+data has no Digital Link primary key or holds an AI a Digital Link cannot carry).
+Exit status: 0 valid, 2 refused (one line on stderr, or {"valid": false, "error": ...} on
+stdout with --json).
 
 example:
   labelstation gs1 build 01=09506000134352 17=271231 10=ABC123 21=SN0001 --json

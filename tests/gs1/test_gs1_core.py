@@ -431,3 +431,10 @@ def test_digital_link_picks_the_qualifier_sequence_that_works() -> None:
 def test_digital_link_trailing_slash() -> None:
     es = parse("https://id.gs1.org/01/09506000134352/21/SN1/", today=TODAY).element_string
     assert es.pairs() == (("01", GTIN), ("21", "SN1"))
+
+
+def test_itip_8006_piece_of_total() -> None:
+    es = b(("8006", GTIN + "0102"), ("21", "S1"))
+    assert es.hri == "(8006)095060001343520102(21)S1"
+    assert es.data == "8006095060001343520102" + GS + "21S1"
+    assert parse(es.data, today=TODAY).element_string == es

@@ -399,6 +399,10 @@ class AuditTrail:
         _check_text("object_id", object_id, OBJECT_ID_MAX, empty_ok=True)
         old_json = _value_json("old", old)
         new_json = _value_json("new", new)
+        if reason == "":
+            # None means "no reason"; refusing "" keeps that one spelling (CSV cannot tell them
+            # apart), so an export can be re-hashed without guessing.
+            raise ValidationError("audit reason: '' is empty; expected a reason or None")
         if reason is not None:
             _check_text("reason", reason, None, empty_ok=True)
         if (reason_required or action in self.reason_actions) and not (reason or "").strip():

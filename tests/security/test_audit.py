@@ -277,6 +277,8 @@ _BASE: dict[str, Any] = {
     [
         ({"actor_id": ""}, "audit actor_id: '' is empty; expected text"),
         ({"actor_id": 7}, "audit actor_id: 7 is a int; expected text"),
+        ({"reason": ""}, "audit reason: '' is empty; expected a reason or None"),
+        ({"reason": 5}, "audit reason: 5 is a int; expected text"),
         ({"actor_name": "x" * 201}, "audit actor_name: 201 characters; expected at most 200"),
         ({"action": "a" * 65}, "audit action: 65 characters; expected at most 64"),
         ({"object_type": " "}, "audit object_type: ' ' is empty; expected text"),
@@ -448,7 +450,10 @@ _json = st.recursive(
     object_id=st.text(alphabet=CSET82 + GS, max_size=200),
     reason=st.one_of(
         st.none(),
-        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+            min_size=1,
+        ),
     ),
     new=st.dictionaries(st.text(max_size=8), _json, max_size=4),
 )

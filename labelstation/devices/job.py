@@ -239,13 +239,12 @@ class PrintJob:
     def _run(self) -> None:
         try:
             self._loop()
-        except BaseException as exc:  # reported, never lost on a dead thread
+        except Exception as exc:  # reported in the snapshot, never lost on a dead thread
             self.error = exc
             with self._lock:
                 self._state = JobState.PAUSED
                 self._fault = f"internal error: {type(exc).__name__}: {exc}"
                 self._emit("paused")
-            raise
         finally:
             if self._driver is not None:
                 self._driver.close()
@@ -275,8 +274,13 @@ class PrintJob:
                 if self._pause(str(exc)):
                     return
                 continue
-            with self._lock:
-                self._account(status)
+            try:
+                with self._lock:
+                    self._account(status)
+            except DeviceError as exc:  # the printer holds labels this job never sent
+                if self._pause(str(exc)):
+                    return
+                continue
             if not status.ready:
                 what = ", ".join(status.words)
                 if self._pause(f"printer at {self._driver.url}: {what}"):

@@ -298,6 +298,13 @@ class ZplDriver:
                 raise self._link_lost(exc) from exc
             raw += chunk
             frames += self._framer.feed(chunk)
+        try:  # the CR LF after the last ETX, if it is already here, belongs to the raw reply
+            while self._port.in_waiting:
+                tail = self._port.read(self._port.in_waiting)
+                raw += tail
+                frames += self._framer.feed(tail)
+        except (serial.SerialException, OSError) as exc:
+            raise self._link_lost(exc) from exc
         if len(frames) > count:
             raise DeviceError(
                 f"printer at {self.url}: {len(frames)} strings in reply to {what}; expected {count}"

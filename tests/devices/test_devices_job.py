@@ -224,3 +224,40 @@ def test_job_refusals() -> None:
 
 def test_fast_model_is_fast() -> None:
     assert FAST.seconds_per_label == pytest.approx(406 / 203 / 5000)
+
+
+def test_labels_from_another_host_pause_the_job(make_sim: SimFactory) -> None:
+    sim = make_sim(PrinterModel(speed_ips=1.0))  # 2 s a label: the counts stand still
+    sim.printer.inject("pause")
+    job = PrintJob(connect(sim.url), FORMAT, labels(5))
+    job.start()
+    snap = job.wait_for(_paused, timeout=30)
+    assert snap.fault == f"printer at {sim.url}: paused"
+    other = connect(sim.url)()
+    try:
+        other.send(b"".join(other.label_bytes(FORMAT, x) for x in labels(20)))
+        assert other.query_status().labels_in_printer == 20
+    finally:
+        other.close()
+    job.resume()
+    snap = job.wait_for(
+        lambda s: _paused(s) and s.fault is not None and "reports" in s.fault, timeout=30
+    )
+    assert snap.fault == (
+        f"printer at {sim.url}: reports 20 labels in its buffer; expected at most the 0 this "
+        "job sent"
+    )
+    job.cancel()
+    assert job.wait(timeout=30).count(LabelState.UNSENT) == 5
+
+
+def test_one_garbled_reply_is_retried_and_the_job_goes_on(make_sim: SimFactory) -> None:
+    sim = make_sim(faults=parse_fault_plan("garble@5"))
+    items = labels(20)
+    events: list[JobEvent] = []
+    job = PrintJob(connect(sim.url), FORMAT, items, on_event=events.append, window=4)
+    job.start()
+    snap = job.wait(timeout=30)
+    assert snap.state is JobState.DONE
+    assert "paused" not in [e.kind for e in events]
+    assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]

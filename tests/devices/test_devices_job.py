@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import queue
+from pathlib import Path
 
 import pytest
 from conftest import FAST, FORMAT, SimFactory, connect, labels
 
 from labelstation.devices.job import JobEvent, JobSnapshot, JobState, LabelState, PrintJob
-from labelstation.devices.printer import LabelData
-from labelstation.devices.sim.printer import PrintedLabel, PrinterModel, parse_fault_plan
-from labelstation.devices.transport import Backoff
+from labelstation.devices.printer import LabelData, open_printer
+from labelstation.devices.sim.printer import (
+    PrintedLabel,
+    PrinterModel,
+    PrinterSimulator,
+    VirtualPrinter,
+    parse_fault_plan,
+)
+from labelstation.devices.transport import Backoff, DeviceConfig, SerialSettings
 from labelstation.errors import ValidationError
 from labelstation.render.zplimage import tokenize
 
@@ -261,3 +268,15 @@ def test_one_garbled_reply_is_retried_and_the_job_goes_on(make_sim: SimFactory) 
     assert snap.state is JobState.DONE
     assert "paused" not in [e.kind for e in events]
     assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]
+
+
+def test_job_over_a_pty_at_modeled_115200_baud(tmp_path: Path) -> None:
+    path = tmp_path / "zebra"
+    items = labels(25)
+    with PrinterSimulator(VirtualPrinter(FAST), pty_path=str(path), baud=115200) as sim:
+        config = DeviceConfig(str(path), SerialSettings(baud=115200, read_timeout=0.02))
+        job = PrintJob(lambda: open_printer(config), FORMAT, items, window=4)
+        job.start()
+        snap = job.wait(timeout=60)
+        assert snap.state is JobState.DONE
+        assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]

@@ -22,7 +22,7 @@ from labelstation.devices.scanner import (
     ScannerSettings,
 )
 from labelstation.devices.sim.scanner import ScannerModel, VirtualScanner
-from labelstation.devices.transport import DeviceConfig, SerialSettings
+from labelstation.devices.transport import Backoff, DeviceConfig, SerialSettings
 from labelstation.errors import ValidationError
 
 GS = "\x1d"
@@ -275,3 +275,31 @@ def test_virtual_scanner_rates_are_seeded() -> None:
     assert 0 < misreads < 50
     for wire in first:
         assert len(wire) in (len(good), len(b"NOREAD\r"))
+
+
+def test_reader_reports_a_lost_link_and_reconnects() -> None:
+    with VirtualScanner(listen="socket://127.0.0.1:0") as scanner:
+        events: queue.Queue[ScannerEvent] = queue.Queue()
+        slept: list[float] = []
+        reader = ScannerReader(
+            DeviceConfig(scanner.url, SerialSettings(read_timeout=0.02)),
+            events.put,
+            backoff=Backoff(initial=0.01, attempts=50),
+            sleep=slept.append,
+        )
+        reader.start()
+        try:
+            scanner.send_read("]C1", b"00095060001343520000")
+            first = events.get(timeout=5)
+            assert isinstance(first, ScanEvent)
+            scanner.link.drop()
+            lost = events.get(timeout=5)
+            assert isinstance(lost, ScanError)
+            assert lost.kind == "link"
+            assert lost.message.startswith(f"scanner at {scanner.url}: link lost (")
+            scanner.send_read("]C1", b"00095060001343520001")  # waits for the reconnect
+            again = events.get(timeout=5)
+            assert isinstance(again, ScanEvent)
+            assert (again.symbology_id, again.text) == ("]C1", "00095060001343520001")
+        finally:
+            reader.stop()

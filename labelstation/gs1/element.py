@@ -242,9 +242,17 @@ def _check_charset(info: AI, value: str, pieces: list[tuple[int, str]]) -> None:
 
 
 def _check_base64url(ai: str, value: str, piece: str) -> None:
+    """Padding rule of GS1's reference ``cset64`` linter: at most two trailing ``=``, and a
+    padded value's length (padding included) a multiple of three."""
     stripped = piece.rstrip("=")
-    if "=" in stripped or len(piece) - len(stripped) > 2 or (stripped != piece and len(piece) % 4):
-        raise _fail(ai, value, "'=' is only allowed as base64url padding at the end")
+    pads = len(piece) - len(stripped)
+    if "=" in stripped or pads > 2 or len(piece) % 3:
+        raise _fail(
+            ai,
+            value,
+            "'=' is only allowed as base64url padding: at most two at the end, "
+            "padded length a multiple of 3",
+        )
 
 
 @dataclass(frozen=True)

@@ -355,9 +355,21 @@ def test_couponposoffer(text: str, reason: str | None) -> None:
         ),
         (
             [("00", SSCC), ("8030", "ab=c")],
-            "GS1 (8030) 'ab=c': '=' is only allowed as base64url padding at the end",
+            "GS1 (8030) 'ab=c': '=' is only allowed as base64url padding: at most two at the "
+            "end, padded length a multiple of 3",
         ),
-        ([("00", SSCC), ("8030", "abc=")], None),
+        (
+            [("00", SSCC), ("8030", "123=")],
+            "GS1 (8030) '123=': '=' is only allowed as base64url padding: at most two at the "
+            "end, padded length a multiple of 3",
+        ),
+        (
+            [("00", SSCC), ("8030", "12" + "===")],
+            "GS1 (8030) '12===': '=' is only allowed as base64url padding: at most two at the "
+            "end, padded length a multiple of 3",
+        ),
+        ([("00", SSCC), ("8030", "12=")], None),
+        ([("00", SSCC), ("8030", "1==")], None),
         (
             [("00", SSCC), ("8030", "ab+c")],
             "GS1 (8030) 'ab+c': character '+' at position 3 is not in base64url",

@@ -197,7 +197,8 @@ def _nonzero(text: str, ctx: LintContext) -> str | None:
 
 
 def _nozeroprefix(text: str, ctx: LintContext) -> str | None:
-    return "must not start with 0" if len(text) > 1 and text[0] == "0" else None
+    # GS1's reference refuses "0" itself too: a CPID serial (8011) starts from 1.
+    return "must not start with 0" if text.startswith("0") else None
 
 
 def _latitude(text: str, ctx: LintContext) -> str | None:

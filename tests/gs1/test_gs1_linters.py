@@ -117,7 +117,7 @@ def test_check_pair_refusals() -> None:
         ("latitude", "1800000000", "1800000001"),
         ("longitude", "3600000000", "3600000001"),
         ("nonzero", "0001", "0000"),
-        ("nozeroprefix", "0", "01"),
+        ("nozeroprefix", "10", "0"),
         ("hasnondigit", "12A", "123"),
         ("pcenc", "a%20b", "a%2"),
         ("hhmi", "2359", "2360"),

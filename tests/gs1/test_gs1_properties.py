@@ -95,7 +95,7 @@ def component_value(draw: st.DrawFn, comp: Component, at_max: bool = False) -> s
     if "nonzero" in linters:
         return f"{draw(st.integers(1, 10**size - 1)):0{size}d}"
     if "nozeroprefix" in linters:
-        return str(draw(st.integers(0, 10**size - 1)))
+        return str(draw(st.integers(1, 10**size - 1)))
     if "pieceoftotal" in linters:
         half = size // 2
         total = draw(st.integers(1, 10**half - 1))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FORMAT, SimFactory, connect, labels
+from devices_support import FORMAT, SimFactory, connect, labels
 
 from labelstation.cli import main
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FAST, FORMAT, SimFactory, connect, labels
+from devices_support import FAST, FORMAT, SimFactory, connect, labels
 
 from labelstation.devices.printer import (
     driver_factory,

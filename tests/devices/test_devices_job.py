@@ -6,7 +6,7 @@ import queue
 from pathlib import Path
 
 import pytest
-from conftest import FAST, FORMAT, SimFactory, connect, labels
+from devices_support import FAST, FORMAT, SimFactory, connect, labels
 
 from labelstation.devices.job import JobEvent, JobSnapshot, JobState, LabelState, PrintJob
 from labelstation.devices.printer import LabelData, open_printer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 
-from conftest import SimFactory, connect
+from devices_support import SimFactory, connect
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,7 @@ import tty
 from pathlib import Path
 
 import pytest
-from conftest import FORMAT, SimFactory, connect, labels
+from devices_support import FORMAT, SimFactory, connect, labels
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

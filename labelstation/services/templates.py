@@ -35,6 +35,7 @@ from labelstation.security.session import UserSession
 from labelstation.services.context import ServiceContext
 from labelstation.services.diff import Change, ImageDiff, image_diff, json_diff
 from labelstation.services.lifecycle import EditAction, Event, State, edit_action, transition
+from labelstation.store.models.audit import AuditEntryRow
 from labelstation.store.models.templates import TemplateVersionRow
 from labelstation.template import Template, layout
 from labelstation.template.canonical import canonical_json, content_hash
@@ -370,13 +371,13 @@ def _signed_transition(
     signer = esign.signing_user_id(session, user_id)
     with ctx.db.session(write=False) as db:  # refuse early, before asking for the password
         row = _row(db, template_id, version)
-        _check_signable(row, session, event)
+        _check_signable(db, row, session, event)
     accounts.authenticate(
         ctx.db, ctx.audit, ctx.policy, signer, password, clock=ctx.clock, purpose="signature"
     )
     with ctx.db.session() as db:
         row = _row(db, template_id, version)
-        _check_signable(row, session, event)
+        _check_signable(db, row, session, event)
         _check_stored_hash(row)
         signature, signature_id = esign.apply_signature(
             db,
@@ -407,10 +408,28 @@ def _signed_transition(
     return value, signature
 
 
-def _check_signable(row: TemplateVersionRow, session: UserSession, event: Event) -> None:
+def _authors(db: Session, row: TemplateVersionRow) -> set[str]:
+    """Everyone who stored content for this version: its author and every earlier draft editor.
+
+    A draft may be replaced by other users before review; all of them wrote part of what is
+    signed, so none of them may approve it. The audit trail is the record of who did.
+    """
+    editors = db.scalars(
+        select(AuditEntryRow.actor_id).where(
+            AuditEntryRow.object_type == RECORD_TYPE,
+            AuditEntryRow.object_id == f"{row.template_id} v{row.version}",
+            AuditEntryRow.action.in_(("template.create", "template.edit")),
+        )
+    ).all()
+    return {row.author_id, *editors}
+
+
+def _check_signable(
+    db: Session, row: TemplateVersionRow, session: UserSession, event: Event
+) -> None:
     label = _label(row.template_id, row.version)
     transition(State(row.state), event, label=label)
-    if event is Event.APPROVE and row.author_id == session.user_id:
+    if event is Event.APPROVE and session.user_id in _authors(db, row):
         raise PermissionDenied(
             f"{label}: user {session.user_id} is its author and may not approve it "
             "(four-eyes rule); expected another supervisor or QA user"

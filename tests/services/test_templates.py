@@ -411,3 +411,21 @@ def test_diff_between_any_two_versions_without_image(
         ("/name", ChangeKind.CHANGED),
     ]
     assert result.as_json()["changed_pixels"] is None
+
+
+def test_an_earlier_editor_of_the_draft_cannot_approve_it(
+    ctx: ServiceContext, make_user: UserFactory, carton: Template
+) -> None:
+    first = make_user("sup1", Role.SUPERVISOR)
+    second = make_user("tech", Role.TECHNICIAN)
+    templates.import_template(ctx, first, carton)
+    templates.import_template(ctx, second, _variant(carton, name="Edited by tech"))
+    templates.submit(ctx, second, carton.id)
+    (version,) = templates.list_versions(ctx, first, carton.id)
+    assert version.author_id == "tech"
+    with pytest.raises(PermissionDenied) as exc:
+        templates.approve(ctx, first, carton.id, 1, user_id="sup1", password=password_of("sup1"))
+    assert str(exc.value) == (
+        "template eu-fmd-carton v1: user sup1 is its author and may not approve it "
+        "(four-eyes rule); expected another supervisor or QA user"
+    )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from labelstation.errors import IntegrityError, ValidationError
@@ -50,6 +50,8 @@ from labelstation.store.models.audit import (
 from labelstation.template.canonical import canonical_json
 
 Clock = Callable[[], dt.datetime]
+#: One ``audit_entry`` row as read (columns by attribute, as on ``AuditEntryRow``).
+_StoredRow = Row[Any]
 
 #: Version of the hashed entry layout; part of every hash so a future layout cannot collide.
 HASH_VERSION: Final = 1
@@ -224,7 +226,7 @@ def entry_hash(
     return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
-def _row_hash(row: AuditEntryRow, seq: int | None = None) -> str:
+def _row_hash(row: _StoredRow, seq: int | None = None) -> str:
     return entry_hash(
         seq=row.seq if seq is None else seq,
         recorded_at=row.recorded_at,
@@ -294,7 +296,7 @@ def _value_json(field: str, value: object) -> str | None:
     return text
 
 
-def _entry(row: AuditEntryRow) -> AuditEntry:
+def _entry(row: _StoredRow) -> AuditEntry:
     recorded = dt.datetime.strptime(row.recorded_at, _TIME_FORMAT).replace(tzinfo=dt.UTC)
     return AuditEntry(
         seq=row.seq,
@@ -530,16 +532,16 @@ class AuditTrail:
     @staticmethod
     def _stream(
         session: Session, start: int | None = None, stop: int | None = None
-    ) -> Iterator[AuditEntryRow]:
-        statement = select(AuditEntryRow)
+    ) -> Iterator[_StoredRow]:
+        # Plain rows, not ORM objects: verify reads every entry and ORM identity tracking
+        # would cost more than the hashing.
+        statement = select(*AuditEntryRow.__table__.columns)
         if start is not None:
             statement = statement.where(AuditEntryRow.seq >= start)
         if stop is not None:
             statement = statement.where(AuditEntryRow.seq <= stop)
         statement = statement.order_by(AuditEntryRow.seq).execution_options(yield_per=_STREAM_CHUNK)
-        for row in session.scalars(statement):
-            yield row
-            session.expunge(row)
+        yield from session.connection().execute(statement)
 
     # -- verification -------------------------------------------------------------------------
 
@@ -654,7 +656,7 @@ class _Walker:
         self.prev_prev = GENESIS_HASH
         self.last_good_checkpoint = 0
 
-    def step(self, row: AuditEntryRow, head_seq: int) -> None:
+    def step(self, row: _StoredRow, head_seq: int) -> None:
         expected = self.last_seq + 1
         if row.seq < expected:
             raise _Failure(row.seq, f"audit entry {row.seq}: sequence number below 1 (inserted)")
@@ -677,7 +679,7 @@ class _Walker:
         self.prev_prev, self.prev = self.prev, row.hash
         self._check_anchors(row.seq, row.hash)
 
-    def _changed(self, row: AuditEntryRow, head_seq: int) -> None:
+    def _changed(self, row: _StoredRow, head_seq: int) -> None:
         # Was the row moved? Its content may hash correctly at another position.
         for candidate in range(1, max(head_seq, row.seq) + 2):
             if candidate != row.seq and _row_hash(row, candidate) == row.hash:

@@ -132,6 +132,7 @@ class PrintJob:
         self._connect = connect
         self._fmt = fmt
         self._labels = list(labels)
+        self._serials = tuple(serials)  # shared by every snapshot, built once
         self._on_event = on_event
         self._window = window
         self._poll = poll_interval
@@ -225,7 +226,7 @@ class PrintJob:
         return JobSnapshot(
             self._state,
             tuple(self._states),
-            tuple(label.serial for label in self._labels),
+            self._serials,
             self._fault,
             self._status,
         )

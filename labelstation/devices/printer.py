@@ -48,11 +48,13 @@ class StoredFormat:
                 "device R:, E:, B: or A: and 1–16 of A–Z, 0–9, _"
             )
         upper = self.body.upper()
-        if b"^SN" in upper:
-            raise ValidationError(
-                f"stored format {self.name} body: contains ^SN at byte {upper.index(b'^SN')}; "
-                "expected serials from the host (^FN fields), never the printer's counter"
-            )
+        for command in (b"^SN", b"^SF"):
+            if command in upper:
+                raise ValidationError(
+                    f"stored format {self.name} body: contains {command.decode()} at byte "
+                    f"{upper.index(command)}; expected serials from the host (^FN fields), "
+                    "never the printer's counter"
+                )
         if b"^XZ" in upper or b"^XA" in upper:
             raise ValidationError(
                 f"stored format {self.name} body: contains ^XA or ^XZ; expected only the "

@@ -169,6 +169,8 @@ def test_directory_listing_round_trip() -> None:
          "device R:, E:, B: or A: and 1–16 of A–Z, 0–9, _"),
         ("R:A.ZPL", b"^FO1,1^SNSN001,1,Y^FS", "stored format R:A.ZPL body: contains ^SN at "
          "byte 6; expected serials from the host (^FN fields), never the printer's counter"),
+        ("R:A.ZPL", b"^FO1,1^FD1^SFd,1^FS", "stored format R:A.ZPL body: contains ^SF at "
+         "byte 10; expected serials from the host (^FN fields), never the printer's counter"),
         ("R:A.ZPL", b"^XA^FO1,1", "stored format R:A.ZPL body: contains ^XA or ^XZ; expected "
          "only the commands between ^DF and ^XZ"),
     ],

@@ -438,3 +438,17 @@ def test_itip_8006_piece_of_total() -> None:
     assert es.hri == "(8006)095060001343520102(21)S1"
     assert es.data == "8006095060001343520102" + GS + "21S1"
     assert parse(es.data, today=TODAY).element_string == es
+
+
+def test_parse_refuses_uri_without_host() -> None:
+    with pytest.raises(GS1Error) as exc:
+        parse("https:///01/" + GTIN)
+    assert str(exc.value) == (
+        "GS1 Digital Link 'https:///01/09506000134352': expected an http:// or https:// URI"
+    )
+
+
+def test_parse_refuses_gs_inside_a_predefined_length_value() -> None:
+    with pytest.raises(GS1Error) as exc:
+        parse("01095060001343" + GS + "10A")
+    assert str(exc.value) == "GS1 (01) '095060001343': exactly 14 characters, got 12"

@@ -429,3 +429,88 @@ def test_an_earlier_editor_of_the_draft_cannot_approve_it(
         "template eu-fmd-carton v1: user sup1 is its author and may not approve it "
         "(four-eyes rule); expected another supervisor or QA user"
     )
+
+
+def _sql(ctx: ServiceContext, statement: str) -> None:
+    """Change the database behind the application's back."""
+    with ctx.db.engine.begin() as connection:
+        connection.execute(text(statement))
+
+
+@pytest.fixture
+def approved(ctx: ServiceContext, in_review: Template, qa: UserSession) -> Template:
+    templates.approve(ctx, qa, in_review.id, 1, user_id="jroe", password=password_of("jroe"))
+    return in_review
+
+
+@pytest.fixture
+def operator(make_user: UserFactory) -> UserSession:
+    return make_user("op1", Role.OPERATOR)
+
+
+def test_stored_content_that_is_not_json_is_refused(
+    ctx: ServiceContext, approved: Template, operator: UserSession
+) -> None:
+    _sql(ctx, "UPDATE template_version SET content_json = '{\"schema\": '")
+    with pytest.raises(IntegrityError) as exc:
+        templates.get_printable(ctx, operator, approved.id)
+    assert str(exc.value) == (
+        "template eu-fmd-carton v1: stored content is not JSON (Expecting value at line 1 "
+        "column 12): refusing to use it"
+    )
+
+
+def test_content_altered_while_in_review_is_not_signed(
+    ctx: ServiceContext, in_review: Template, qa: UserSession
+) -> None:
+    altered = _variant(in_review, name="Slipped in")
+    _sql(ctx, f"UPDATE template_version SET content_json = '{json.dumps(altered.to_json())}'")
+    with pytest.raises(IntegrityError) as exc:
+        templates.approve(ctx, qa, in_review.id, 1, user_id="jroe", password=password_of("jroe"))
+    assert str(exc.value) == (
+        f"template eu-fmd-carton v1: stored content hash {altered.content_hash} does not match "
+        f"the recorded {in_review.content_hash}: the stored template was altered"
+    )
+    assert not [e for e in ctx.audit.entries() if e.action == "esign.sign"]
+    with pytest.raises(IntegrityError):
+        templates.export(ctx, qa, in_review.id)
+
+
+def test_printing_an_unknown_template(ctx: ServiceContext, operator: UserSession) -> None:
+    with pytest.raises(NotFound) as exc:
+        templates.get_printable(ctx, operator, "no-such-template")
+    assert str(exc.value) == "template 'no-such-template': no such template"
+
+
+def test_approved_row_without_signature_is_refused(
+    ctx: ServiceContext, approved: Template, operator: UserSession
+) -> None:
+    _sql(ctx, "UPDATE template_version SET approval_signature_id = NULL")
+    with pytest.raises(IntegrityError) as exc:
+        templates.get_printable(ctx, operator, approved.id)
+    assert str(exc.value) == (
+        "template eu-fmd-carton v1: approved but has no approval signature: refusing to print"
+    )
+
+
+def test_approval_pointing_at_a_signature_of_another_meaning_is_refused(
+    ctx: ServiceContext, approved: Template, operator: UserSession
+) -> None:
+    _sql(ctx, "UPDATE e_signature SET meaning = 'reviewed'")
+    with pytest.raises(IntegrityError) as exc:
+        templates.get_printable(ctx, operator, approved.id)
+    assert str(exc.value) == (
+        "template eu-fmd-carton v1: approval signature means 'reviewed'; expected 'approved': "
+        "refusing to print"
+    )
+
+
+def test_state_set_to_approved_in_the_database_does_not_print(
+    ctx: ServiceContext, in_review: Template, operator: UserSession
+) -> None:
+    _sql(ctx, "UPDATE template_version SET state = 'approved'")
+    with pytest.raises(IntegrityError) as exc:
+        templates.get_printable(ctx, operator, in_review.id)
+    assert str(exc.value) == (
+        "template eu-fmd-carton v1: approved but has no approval signature: refusing to print"
+    )

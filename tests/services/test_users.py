@@ -291,3 +291,15 @@ def test_non_admin_cannot_manage_users(ctx: ServiceContext, make_user: UserFacto
     assert str(exc.value) == (
         "user sup (supervisor) may not perform user.create: it needs one of the roles administrator"
     )
+
+
+def test_a_user_needs_at_least_one_role(
+    ctx: ServiceContext, admin: UserSession, make_user: UserFactory
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        users.create_user(ctx, admin, "nobody", "No Body", frozenset(), password_of("nobody"))
+    assert str(exc.value) == "user nobody: roles: expected at least one role, got none"
+    make_user("op1", Role.OPERATOR)
+    with pytest.raises(ValidationError) as exc:
+        users.set_roles(ctx, admin, "op1", frozenset(), reason="strip")
+    assert str(exc.value) == "user op1: roles: expected at least one role, got none"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import select
 import socket
 import threading
@@ -90,19 +91,28 @@ class LinkServer:
             self._open_pty()
             self.url = str(self._pty_path)
         self._thread = threading.Thread(target=self._run, name="sim-link", daemon=True)
+        self._tx: queue.Queue[tuple[bytes, socket.socket | None] | None] = queue.Queue()
+        self._tx_thread = threading.Thread(target=self._send_loop, name="sim-tx", daemon=True)
+
+    def _send_loop(self) -> None:
+        while (item := self._tx.get()) is not None:
+            self.write(*item)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start serving on a daemon thread."""
         self._thread.start()
+        self._tx_thread.start()
 
     def stop(self) -> None:
         """Stop serving and release the socket or pty."""
         self._stop.set()
         self.drop()
+        self._tx.put(None)
         if self._thread.ident is not None:
             self._thread.join(timeout=2)
+            self._tx_thread.join(timeout=2)
         if self._server is not None:
             self._server.close()
         if self._pty_path is not None:
@@ -193,8 +203,10 @@ class LinkServer:
             piece = data[start : start + step]
             self._throttle(len(piece), "rx")
             reply = self._handler(piece)
-            if reply:
+            if reply and self._baud is None:
                 self.write(reply, conn)
+            elif reply:  # RS-232 is full duplex: a reply on the wire must not stall receiving
+                self._tx.put((reply, conn))
 
     def _run(self) -> None:
         while not self._stop.is_set():

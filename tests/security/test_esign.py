@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -86,7 +87,7 @@ def test_other_record_fails(record_type: str, record_id: str) -> None:
         ("audit_hash", HASH_B),
     ],
 )
-def test_any_altered_field_breaks_the_signature_hash(field: tuple[str, object]) -> None:
+def test_any_altered_field_breaks_the_signature_hash(field: tuple[str, Any]) -> None:
     sig = _sig()
     forged = dataclasses.replace(sig, **{field[0]: field[1]})
     with pytest.raises(IntegrityError) as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,14 @@ class Cli:
         self.capsys = capsys
         self.monkeypatch = monkeypatch
 
-    def __call__(self, *argv: str, stdin: list[str] = ()) -> tuple[int, str, str]:  # type: ignore[assignment]
+    def __call__(self, *argv: str, stdin: Sequence[str] = ()) -> tuple[int, str, str]:
         self.capsys.readouterr()
         self.monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{s}\n" for s in stdin)))
         code = main([*argv, "--db", self.url])
         out, err = self.capsys.readouterr()
         return code, out, err
 
-    def as_user(self, user: str, *argv: str, extra: list[str] = ()) -> tuple[int, str, str]:  # type: ignore[assignment]
+    def as_user(self, user: str, *argv: str, extra: Sequence[str] = ()) -> tuple[int, str, str]:
         return self(*argv, "--user", user, "--password-stdin", stdin=[PW[user], *extra])
 
 

@@ -147,6 +147,11 @@ class _Frame:
 
     def origin(self, u: float, v: float, du: float, dv: float) -> tuple[int, int]:
         """``^FO`` (top-left on the label) of the local rect ``u, v, du, dv`` once rotated."""
+        x, y = self.origin_unclamped(u, v, du, dv)
+        return max(0, x), max(0, y)
+
+    def origin_unclamped(self, u: float, v: float, du: float, dv: float) -> tuple[int, int]:
+        """As :meth:`origin`, but may be negative (off the label)."""
         lw, lh = (self.w, self.h) if self.rotation in (0, 180) else (self.h, self.w)
         if self.rotation == 0:
             x, y = self.x + u, self.y + v
@@ -156,7 +161,7 @@ class _Frame:
             x, y = self.x + lw - u - du, self.y + lh - v - dv
         else:
             x, y = self.x + v, self.y + lw - u - du
-        return max(0, round(x)), max(0, round(y))
+        return round(x), round(y)
 
 
 # --------------------------------------------------------------------------- fields
@@ -263,6 +268,25 @@ def zpl_font_downloads(display_list: DisplayList) -> bytes:
 # --------------------------------------------------------------------------- text
 
 
+def _block_slack(frame: _Frame, u: float, v: float, width: int, size_px: int, align: str) -> int:
+    """Extra field-block length on the side(s) the text may grow to, in dots.
+
+    A ``^FB`` line that is longer than its block wraps, and with one line the wrapped words
+    print over the first ones. The printer's unhinted advances can exceed the preview's hinted
+    ones by a few percent, so the block is a quarter longer than the run's box, on the side the
+    alignment grows towards (both halves for centred text), as long as ``^FO`` stays on the label.
+    """
+    slack = width // 4 + 16
+    while slack > 0:
+        before = slack if align != "left" else 0
+        length = width + slack * (2 if align == "center" else 1)
+        x, y = frame.origin_unclamped(u - before, v, length, size_px)
+        if x >= 0 and y >= 0:
+            return slack
+        slack //= 2
+    return 0
+
+
 def _text_head(
     frame: _Frame, u: float, baseline: float, width: int, size_px: int, font: str, align: str
 ) -> tuple[str, bool]:
@@ -271,15 +295,20 @@ def _text_head(
 
     The ``zd621`` profile puts a TrueType baseline ``floor(0.75·h)`` below the field's top.
     A field block aligns the text on the printer, so a variable value stays centred or
-    right-aligned, and a rotated one starts where the preview's does.
+    right-aligned, and a rotated one starts where the preview's does; it is made longer than
+    the box (:func:`_block_slack`) so that it never wraps.
     """
     v = baseline - math.floor(_BASELINE_FRACTION * size_px)
-    fx, fy = frame.origin(u, v, width, size_px)
-    head = f"^FO{fx},{fy}^A@{_ORIENTATION[frame.rotation]},{size_px},{size_px},{font}"
     block = align != "left" or frame.rotation != 0
-    if block:
-        head += f"^FB{width},1,0,{_ALIGN[align]}"
-    return head, block
+    if not block:
+        fx, fy = frame.origin(u, v, width, size_px)
+        return f"^FO{fx},{fy}^A@N,{size_px},{size_px},{font}", False
+    slack = _block_slack(frame, u, v, width, size_px, align)
+    before = slack if align != "left" else 0
+    length = width + slack * (2 if align == "center" else 1)
+    fx, fy = frame.origin(u - before, v, length, size_px)
+    head = f"^FO{fx},{fy}^A@{_ORIENTATION[frame.rotation]},{size_px},{size_px},{font}"
+    return f"{head}^FB{length},1,0,{_ALIGN[align]}", True
 
 
 def _text_field(run: TextRun, dpi: int) -> _Field:

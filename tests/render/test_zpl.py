@@ -500,3 +500,24 @@ def test_static_keys_need_two_labels_and_equal_values() -> None:
     assert zpl_static_keys([a, a]) == frozenset({"k"})
     assert zpl_static_keys([a, b]) == frozenset()
     assert zpl_static_keys([a, _label()]) == frozenset()
+
+
+@pytest.mark.parametrize("align", ["center", "right"])
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_field_block_never_wraps_text_that_fills_its_box(align: str, rotation: Rotation) -> None:
+    """The printer's advances may exceed the preview's by a few percent; a ``^FB`` line
+    longer than its block would wrap and print over itself, so the block has slack."""
+    from labelstation.template.text import text_width_mm
+
+    text = "MAH: Example Pharma GmbH, Musterstraße 1, 10115 Berlin"
+    width = text_width_mm(text, "sans", False, 5) * 0.97  # the printer's line is longer
+    runs = [
+        TextRun(x=20, y=20, w=width, text=text, size_pt=5, align=a, rotation=rotation)  # type: ignore[arg-type]
+        for a in ("left", align)
+    ]
+    boxes = []
+    for run in runs:
+        ink = ImageChops.invert(_image_full(_label(run, w=120, h=120))).getbbox()
+        assert ink is not None
+        boxes.append((ink[2] - ink[0], ink[3] - ink[1]))
+    assert boxes[0] == boxes[1]  # one line, as long as the left-aligned one

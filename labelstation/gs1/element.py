@@ -369,6 +369,17 @@ def decode_pcenc(value: str) -> str:
         return value
 
 
+# On a packaging line only the serial changes from label to label; GTIN, lot and expiry repeat.
+# Validation is a pure function of (AI, value, context), so repeated values are looked up.
+# Refusals are exceptions and are never cached.
+_validate_cached = lru_cache(maxsize=8192)(validate)
+
+
+def clear_validation_cache() -> None:
+    """Forget cached validations, e.g. so a benchmark validates every value afresh."""
+    _validate_cached.cache_clear()
+
+
 def _moment(pieces: list[tuple[int, str]], ctx: LintContext) -> dt.date | dt.datetime:
     """The date (day 00 = last day of the month) or date-time of a validated date AI."""
     text = pieces[0][1]
@@ -460,7 +471,7 @@ def build(
                     f"({earlier.value!r} and {value!r})"
                 )
             continue
-        seen[ai] = validate(ai, value, ctx)
+        seen[ai] = _validate_cached(ai, value, ctx)
     if not seen:
         raise GS1Error("GS1 element string: no elements given")
     if policy.check_pairings:

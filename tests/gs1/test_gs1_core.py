@@ -24,6 +24,7 @@ from labelstation.gs1 import (
     parse,
 )
 from labelstation.gs1.ai import table_source
+from labelstation.gs1.element import clear_validation_cache
 from labelstation.gs1.parse import split_bracketed
 
 TODAY = dt.date(2026, 11, 25)
@@ -452,3 +453,17 @@ def test_parse_refuses_gs_inside_a_predefined_length_value() -> None:
     with pytest.raises(GS1Error) as exc:
         parse("01095060001343" + GS + "10A")
     assert str(exc.value) == "GS1 (01) '095060001343': exactly 14 characters, got 12"
+
+
+def test_validation_cache_gives_identical_results_and_keeps_refusing() -> None:
+    clear_validation_cache()
+    first = b(("01", GTIN), ("10", "L1"))
+    assert b(("01", GTIN), ("10", "L1")) == first
+    for _ in range(2):
+        with pytest.raises(GS1Error):
+            b(("01", "09506000134353"))
+    leap = build([("01", GTIN), ("17", "000229")], today=dt.date(2026, 1, 1))
+    with pytest.raises(GS1Error) as exc:
+        build([("01", GTIN), ("17", "000229")], today=dt.date(2060, 1, 1))
+    assert leap["17"] == "000229"
+    assert str(exc.value) == "GS1 (17) '000229': day 29 does not exist in February 2100"

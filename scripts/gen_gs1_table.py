@@ -197,8 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codes-out", type=Path, default=DEFAULT_CODES_OUT)
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
+    try:
+        table = render(generate(args.source.read_text(encoding="utf-8")))
+    except DictionaryError as exc:
+        print(f"gen_gs1_table: {args.source}: {exc}", file=sys.stderr)
+        return 1
     outputs = {
-        args.out: render(generate(args.source.read_text(encoding="utf-8"))),
+        args.out: table,
         args.codes_out: json.dumps(generate_codes(args.iso_codes), indent=1) + "\n",
     }
     status = 0

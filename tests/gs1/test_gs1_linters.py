@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -399,3 +401,37 @@ def test_mudi_needs_a_non_digit() -> None:
     with pytest.raises(GS1Error) as exc:
         build([("01", GTIN), ("21", "1"), ("8014", value)], today=TODAY)
     assert str(exc.value) == f"GS1 (8014) {value!r}: must contain at least one non-digit character"
+
+
+@pytest.mark.skipif(not DICTIONARY.exists(), reason="shared dictionary not mounted")
+def test_packaged_tables_are_what_the_generator_writes() -> None:
+    root = Path(__file__).parents[2]
+    proc = subprocess.run(
+        [sys.executable, str(root / "scripts" / "gen_gs1_table.py"), str(DICTIONARY), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_generator_refuses_malformed_lines(tmp_path: Path) -> None:
+    root = Path(__file__).parents[2]
+    bad = tmp_path / "dictionary.txt"
+    bad.write_text("01 *? N14,csum req=02 req=03 # GTIN\n")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(root / "scripts" / "gen_gs1_table.py"),
+            str(bad),
+            "--out",
+            str(tmp_path / "t.json"),
+            "--codes-out",
+            str(tmp_path / "c.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == f"gen_gs1_table: {bad}: line 1: repeated req= is not supported\n"

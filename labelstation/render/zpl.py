@@ -26,7 +26,9 @@ at 9600 baud); the printer keeps it in flash.
 
 Escaping: ``^`` and ``~`` would end or break a field, so every field whose data holds one of
 ``^ ~ \\``, a control character or a non-ASCII character is sent with ``^FH\\`` and those bytes
-as ``\\XX`` hex (UTF-8 bytes under ``^CI28``). The Data Matrix escape character is ``_``
+as ``\\XX`` hex: text as UTF-8 bytes (``^CI28``); barcode data as ISO 8859-1 bytes, the
+default character set of Data Matrix and QR (beyond Latin-1 they would need an ECI, which this
+path refuses; Code 128 takes ASCII only). The Data Matrix escape character is ``_``
 (``^BX…,_``), distinct from the ``^FH`` indicator ``\\`` because ``^FH`` is decoded first; a
 literal ``_`` in Data Matrix data is doubled. In a field block (``^FB``, used to align text
 that is centred, right-aligned or rotated), a backslash is itself an escape, so it is doubled
@@ -110,10 +112,12 @@ _ALIGN = {"left": "L", "center": "C", "right": "R"}
 # --------------------------------------------------------------------------- escaping
 
 
-def _hex_escape(data: str, *, block: bool = False) -> tuple[str, bool]:
+def _hex_escape(data: str, *, block: bool = False, latin1: bool = False) -> tuple[str, bool]:
     """Escape ``data`` for ``^FH\\``; return the text and whether any escape was needed.
 
     ``block`` doubles backslashes, which a ``^FB`` field block treats as its own escape.
+    ``latin1`` sends a character as its one ISO 8859-1 byte (barcode data: the default
+    character set of Data Matrix and QR), else as its UTF-8 bytes (text under ``^CI28``).
     """
     out: list[str] = []
     needed = False
@@ -123,7 +127,7 @@ def _hex_escape(data: str, *, block: bool = False) -> tuple[str, bool]:
             out.append(char)
             continue
         needed = True
-        raw = b"\\\\" if (block and char == "\\") else char.encode("utf-8")
+        raw = b"\\\\" if (block and char == "\\") else char.encode("latin-1" if latin1 else "utf-8")
         out.append("".join(f"{FH}{b:02X}" for b in raw))
     return "".join(out), needed
 
@@ -174,13 +178,14 @@ class _Field:
     head: str
     value: str  # the content in ZPL syntax, before ^FH escaping
     block: bool  # the field uses ^FB (backslashes doubled)
+    latin1: bool = False  # barcode data: one ISO 8859-1 byte per character
     prefix: str = ""  # ZPL syntax before the value (``MA,`` for QR), never escaped
     variable: bool = False
     key: str = ""
 
     def data(self) -> str:
         """``^FD`` with the escaped value, preceded by ``^FH\\`` when any escape is needed."""
-        escaped, needed = _hex_escape(self.value, block=self.block)
+        escaped, needed = _hex_escape(self.value, block=self.block, latin1=self.latin1)
         fh = f"^FH{FH}" if needed else ""
         return f"{fh}^FD{self.prefix}{escaped}"
 
@@ -416,13 +421,15 @@ def _datamatrix_data(data: str, *, gs1: bool) -> str:
     return body
 
 
-def _check_ascii(symbol: Symbol) -> None:
+def _check_latin1(symbol: Symbol) -> None:
+    """Data Matrix and QR default to ISO 8859-1; beyond it they need an ECI, which ^BX/^BQ
+    cannot carry here, so such data is refused rather than printed as a reader's guess."""
     for char in symbol.data:
-        if ord(char) > 0x7F:
+        if ord(char) > 0xFF:
             raise RenderError(
                 f"symbol {symbol.key or symbol.kind!r} ({symbol.kind}) data {symbol.data!r}: "
-                f"character {char!r} is not ASCII; expected ASCII data for a ZPL {symbol.kind} "
-                "(ECI is not supported by the ZPL path; print it from the PDF)"
+                f"character {char!r} is outside ISO 8859-1; expected Latin-1 data for a ZPL "
+                f"{symbol.kind} (ECI is not supported by the ZPL path; print it from the PDF)"
             )
 
 
@@ -453,12 +460,12 @@ def _symbol_value(symbol: Symbol) -> tuple[str, str]:
     kind = symbol.kind
     if kind in ("gs1-datamatrix", "datamatrix", "hibc-datamatrix"):
         if kind != "gs1-datamatrix":
-            _check_ascii(symbol)
+            _check_latin1(symbol)
         return _datamatrix_data(symbol.data, gs1=kind == "gs1-datamatrix"), ""
     if kind in ("gs1-128", "code128", "hibc-128"):
         return _code128_data(symbol.data, gs1=kind == "gs1-128", what=_what(symbol)), ""
     if kind == "qr":
-        _check_ascii(symbol)
+        _check_latin1(symbol)
         return symbol.data, "MA,"
     if kind == "ean13":
         return _digits(symbol, 13)[:12], ""
@@ -554,6 +561,7 @@ def _symbol_fields(symbol: Symbol, dpi: int) -> list[_Field]:
             f"^FO{fx},{fy}{command}",
             value,
             False,
+            latin1=True,
             prefix=prefix,
             variable=symbol.variable,
             key=symbol.key,
@@ -775,7 +783,9 @@ def _value_fields(display_list: DisplayList) -> list[_Field]:
             fields.append(_Field("", p.text, block, variable=True, key=p.key))
         elif isinstance(p, Symbol) and p.variable:
             value, prefix = _symbol_value(p)
-            fields.append(_Field("", value, False, prefix=prefix, variable=True, key=p.key))
+            fields.append(
+                _Field("", value, False, latin1=True, prefix=prefix, variable=True, key=p.key)
+            )
             hri = _hri_text(p)
             if hri:
                 fields.append(_Field("", hri, True, variable=True, key=p.key))

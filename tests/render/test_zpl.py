@@ -201,6 +201,25 @@ def test_cset82_and_zpl_specials_survive_plain_symbols(kind: str) -> None:
     _assert_decodes(dl, render_zpl_image(zpl, 203))
 
 
+@pytest.mark.parametrize("kind", ["datamatrix", "qr"])
+def test_latin1_data_is_sent_as_iso_8859_1_bytes(kind: str) -> None:
+    sym = _symbol(kind, "café ÿ ± Größe", module_dots_=3)
+    zpl = render_zpl(_label(sym), 203)
+    assert "caf\\E9 \\FF \\B1 Gr\\F6\\DFe" in zpl
+    _assert_decodes(_label(sym), render_zpl_image(zpl, 203))
+
+
+def test_2d_data_beyond_latin1_is_refused() -> None:
+    sym = replace(_symbol("datamatrix", "abc", key="d"), data="Ωmega")
+    with pytest.raises(RenderError) as info:
+        render_zpl(_label(sym), 203)
+    assert str(info.value) == (
+        "symbol 'd' (datamatrix) data 'Ωmega': character 'Ω' is outside ISO 8859-1; expected "
+        "Latin-1 data for a ZPL datamatrix (ECI is not supported by the ZPL path; print it from "
+        "the PDF)"
+    )
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(serial=st.text(alphabet=CSET82, min_size=1, max_size=20))
 def test_any_cset82_serial_round_trips_through_zpl(serial: str) -> None:

@@ -185,11 +185,15 @@ _iso5218 = _one_of("0 1 2 9", "an ISO 5218 sex code (0, 1, 2 or 9)")
 _yesno = _one_of("0 1", "0 (no) or 1 (yes)")
 _winding = _one_of("0 1 9", "a winding direction (0, 1 or 9)")
 _zero = _one_of("0", "0")
-_hyphen = _one_of("-", "'-'")
 _mediatype = _one_of(
     " ".join(f"{n:02d}" for n in (*range(1, 11), *range(80, 100))),
     "an AIDC media type (01-10, 80-99)",
 )
+
+
+def _hyphen(text: str, ctx: LintContext) -> str | None:
+    # GS1's reference accepts one or more hyphens (the temperature AIs use a single one).
+    return None if text and not text.strip("-") else f"{text!r} must consist of '-' only"
 
 
 def _nonzero(text: str, ctx: LintContext) -> str | None:

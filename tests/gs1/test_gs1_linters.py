@@ -130,6 +130,7 @@ def test_check_pair_refusals() -> None:
         ("winding", "9", "2"),
         ("zero", "0", "1"),
         ("hyphen", "-", "+"),
+        ("hyphen", "--", ""),
         ("yyyymmdd", "20000229", "19000229"),
         ("yymmdd", "280229", "270229"),
         ("yymmd0", "270200", "271232"),
@@ -293,7 +294,7 @@ def test_couponposoffer(text: str, reason: str | None) -> None:
         ),
         (
             [("00", SSCC), ("4330", "000123+")],
-            "GS1 (4330) '000123+': '+' is not '-'",
+            "GS1 (4330) '000123+': '+' must consist of '-' only",
         ),
         (
             [("00", SSCC), ("4324", "2512312400")],

@@ -265,7 +265,9 @@ _IBAN_VALUE = {c: str(int(c, 36)) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ
 
 
 def _iban(text: str, ctx: LintContext) -> str | None:
-    if len(text) < 4 or text[:2] not in reference_codes()["iso3166_alpha2"]:
+    if len(text) < 4:
+        return "too short for an IBAN"
+    if text[:2] not in reference_codes()["iso3166_alpha2"]:
         return f"must start with an ISO 3166 alpha-2 country code, got {text[:2]!r}"
     if len(text) <= 10:
         return "too short for an IBAN"

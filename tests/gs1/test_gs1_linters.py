@@ -103,6 +103,7 @@ def test_check_pair_refusals() -> None:
     [
         ("iban", "GB98MIDL07009312345678", "BE71096123456760"),
         ("iban", "MT90MALT011000012345MTLCAST001SABC", "XX361234567890"),
+        ("iban", "LC14BOSL123456789012345678901234", "BE7"),
         ("pieceoftotal", "0103", "0100"),
         ("pieceoftotal", "11", "123"),
         ("posinseqslash", "100/100", "101/100"),

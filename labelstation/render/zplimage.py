@@ -41,6 +41,7 @@ __all__ = [
     "render_zpl_image",
     "render_zpl_images",
     "render_zpl_png",
+    "stored_format_path",
     "strip_for_imaging",
     "tokenize",
 ]
@@ -136,6 +137,12 @@ def _prepare(zpl: bytes | str) -> tuple[bytes, int]:
     kept = [c for c in commands if not _is_non_drawing(c)]
     labels = sum(1 for c in kept if c.prefix == "^" and c.code == "XA")
     return b"".join(c.raw for c in kept), labels
+
+
+def stored_format_path(params: bytes) -> str:
+    """The full name a printer stores a ``^DF``/``^XF`` format under: ``R:`` and ``.ZPL`` by
+    default, upper case (``^DFlsfmt1`` and ``^DFR:LSFMT1.ZPL`` are the same format)."""
+    return _format_name(params)
 
 
 def _format_name(params: bytes) -> str:

@@ -16,6 +16,7 @@ from labelstation.render.zplimage import (
     render_zpl_image,
     render_zpl_images,
     render_zpl_png,
+    stored_format_path,
     strip_for_imaging,
     tokenize,
 )
@@ -141,3 +142,9 @@ def test_a_stream_without_a_label_is_refused() -> None:
     with pytest.raises(RenderError) as info:
         render_zpl_image(STORED)
     assert str(info.value) == "ZPL stream: no printable label; expected at least one ^XA … ^XZ"
+
+
+def test_stored_format_names_default_to_ram_and_zpl_extension() -> None:
+    assert stored_format_path(b"lsfmt1") == "R:LSFMT1.ZPL"
+    assert stored_format_path(b"E:CARTON.ZPL,extra") == "E:CARTON.ZPL"
+    assert stored_format_path(b"R:X") == "R:X.ZPL"

@@ -104,6 +104,11 @@ class PrintJob:
         poll_interval: seconds between status polls while the window is full.
         backoff: reconnect schedule after a link loss.
         sleep: injectable for the reconnect back-off.
+        status_retries: extra ``~HS`` attempts after a garbled reply.
+        verify_every: check the stored format is still in memory after this many printed
+            labels (and before the job is done). On a serial line a power-cycled printer does
+            not drop the link; it only forgets its buffer and formats, and its counters then
+            read "nothing held", which would otherwise pass for "all printed".
     """
 
     def __init__(
@@ -118,7 +123,12 @@ class PrintJob:
         backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
         status_retries: int = 2,
+        verify_every: int = 50,
     ) -> None:
+        if verify_every < 1:
+            raise ValidationError(
+                f"print job verify_every: {verify_every!r} is out of range; expected ≥ 1"
+            )
         if not 1 <= window <= 99:
             raise ValidationError(f"print job window: {window!r} is out of range; expected 1–99")
         if not labels:
@@ -139,6 +149,9 @@ class PrintJob:
         self._backoff = backoff or Backoff()
         self._sleep = sleep
         self._retries = status_retries
+        self._verify_every = verify_every
+        self._printed_order: list[int] = []  # PRINTED labels in the order the printer said so
+        self._checkpoint = 0  # printed labels confirmed by a later check of the printer memory
         self._lock = threading.Condition()
         self._states = [LabelState.UNSENT] * len(labels)
         self._pending: deque[int] = deque(range(len(labels)))
@@ -259,7 +272,9 @@ class PrintJob:
                 if self._decision is not None and self._decision[0] == "cancel":
                     self._cancel()
                     return
-                self._decision = None  # a resume while running changes nothing
+                if self._decision is not None:  # a resume while running: settle in-doubt labels
+                    self._settle(*self._decision[1])
+                    self._decision = None
             try:
                 if self._driver is None:
                     self._driver = self._connect()
@@ -288,7 +303,26 @@ class PrintJob:
                     return
                 continue
             with self._lock:
-                if not self._pending and not self._in_printer:
+                finished = not self._pending and not self._in_printer
+                due = len(self._printed_order) - self._checkpoint >= self._verify_every
+            if finished or due:
+                try:
+                    lost = self._verify_format(self._driver)
+                except LinkLost as exc:
+                    self._on_link_lost(exc)
+                    if self._pause(str(exc)):
+                        return
+                    continue
+                except DeviceError as exc:
+                    if self._pause(str(exc)):
+                        return
+                    continue
+                if lost is not None:
+                    if self._pause(lost):
+                        return
+                    continue
+            with self._lock:
+                if finished:
                     self._state = JobState.DONE
                     self._emit("done")
                     return
@@ -324,6 +358,30 @@ class PrintJob:
             )
         self._need_format = False
 
+    def _verify_format(self, driver: PrinterDriver) -> str | None:
+        """Check the stored format is still there; if not, the printer restarted unseen.
+
+        Returns:
+            None when the format is there (the printed labels so far are confirmed), else the
+            fault: every label counted printed since the last check, and every label held, is
+            then IN_DOUBT (the counters read after the restart meant "forgotten", not "printed").
+        """
+        names = driver.list_formats(self._fmt.name[:2])
+        with self._lock:
+            if self._fmt.name in names:
+                self._checkpoint = len(self._printed_order)
+                return None
+            suspect = self._printed_order[self._checkpoint :] + list(self._in_printer)
+            del self._printed_order[self._checkpoint :]
+            self._in_printer.clear()
+            for i in suspect:
+                self._states[i] = LabelState.IN_DOUBT
+            self._need_format = True
+        return (
+            f"printer at {driver.url}: stored format {self._fmt.name} is gone from its memory "
+            f"(restarted?); {len(suspect)} labels since the last check are in doubt"
+        )
+
     def _query_status(self, driver: PrinterDriver) -> PrinterStatus:
         for attempt in range(self._retries + 1):
             try:
@@ -346,7 +404,9 @@ class PrintJob:
             )
         changed = False
         while len(self._in_printer) > held:
-            self._states[self._in_printer.popleft()] = LabelState.PRINTED
+            index = self._in_printer.popleft()
+            self._states[index] = LabelState.PRINTED
+            self._printed_order.append(index)
             changed = True
         if changed:
             self._emit("progress")
@@ -397,7 +457,9 @@ class PrintJob:
         with self._lock:
             self._state = JobState.PAUSED
             self._fault = fault
-            self._decision = None
+            if self._decision is not None and self._decision[0] == "resume":
+                self._settle(*self._decision[1])  # made while running: settle, wait anew
+                self._decision = None
             self._emit("paused")
             while self._decision is None:
                 self._lock.wait()
@@ -405,11 +467,7 @@ class PrintJob:
             self._decision = None
             if decision == "cancel":
                 return self._cancel()
-            for i in done:
-                self._states[i] = LabelState.PRINTED
-            for i in reversed(again):
-                self._states[i] = LabelState.UNSENT
-                self._pending.appendleft(i)
+            self._settle(done, again)
             self._state = JobState.RUNNING
             self._fault = None
             self._emit("resumed")
@@ -420,6 +478,16 @@ class PrintJob:
                 self._driver.close()
                 self._driver = None
         return False
+
+    def _settle(self, done: tuple[int, ...], again: tuple[int, ...]) -> None:
+        """Apply production's findings on in-doubt labels (see :meth:`resume`)."""
+        for i in done:
+            if self._states[i] is LabelState.IN_DOUBT:
+                self._states[i] = LabelState.PRINTED
+        for i in reversed(again):
+            if self._states[i] is LabelState.IN_DOUBT:
+                self._states[i] = LabelState.UNSENT
+                self._pending.appendleft(i)
 
     def _cancel(self) -> bool:
         """``~JA``; held labels of a stopped printer are CANCELLED, else IN_DOUBT."""

@@ -280,3 +280,40 @@ def test_job_over_a_pty_at_modeled_115200_baud(tmp_path: Path) -> None:
         snap = job.wait(timeout=60)
         assert snap.state is JobState.DONE
         assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]
+
+
+def test_unseen_restart_on_a_serial_line_is_caught_by_the_memory_check(tmp_path: Path) -> None:
+    path = tmp_path / "zebra"
+    items = labels(60)
+    plan = parse_fault_plan("power_cycle@30")
+    with PrinterSimulator(VirtualPrinter(FAST, faults=plan), pty_path=str(path)) as sim:
+        config = DeviceConfig(str(path), SerialSettings(read_timeout=0.02))
+        job = PrintJob(lambda: open_printer(config), FORMAT, items, window=4, verify_every=10)
+        job.start()
+        snap = job.wait_for(_paused, timeout=60)
+        assert snap.fault is not None
+        assert snap.fault.startswith(
+            f"printer at {path}: stored format R:CARTON.ZPL is gone from its memory (restarted?); "
+        )
+        good = [_serial_printed(p) for p in sim.printer.printed if not p.stored_format_missing]
+        # the restart came before label 30 and lost what was held; until the next memory
+        # check (at most verify_every + window labels) recalls print without their format
+        assert good == [x.serial for x in items[:29]]
+        bad = [_serial_printed(p) for p in sim.printer.printed if p.stored_format_missing]
+        assert len(bad) <= 10 + 4
+        printed = snap.indices(LabelState.PRINTED)
+        in_doubt = snap.indices(LabelState.IN_DOUBT)
+        # nothing is called printed that did not print whole; every print is accounted for
+        assert {items[i].serial for i in printed} <= set(good)
+        assert set(good + bad) <= {items[i].serial for i in printed + in_doubt}
+        assert snap.fault.endswith(f"; {len(in_doubt)} labels since the last check are in doubt")
+        # production keeps the good in-doubt labels and destroys the format-less ones
+        job.resume(
+            printed=[i for i in in_doubt if items[i].serial in good],
+            reprint=[i for i in in_doubt if items[i].serial not in good],
+        )
+        snap = job.wait(timeout=60)
+        assert snap.state is JobState.DONE
+        assert snap.count(LabelState.PRINTED) == 60
+        whole = [_serial_printed(p) for p in sim.printer.printed if not p.stored_format_missing]
+        assert whole == [x.serial for x in items]

@@ -14,7 +14,8 @@ the printer would print label N, counted from power-on, so labels 1…N-1 are pr
 time (:meth:`VirtualPrinter.inject`, or the control channel :meth:`VirtualPrinter.control`).
 Media faults (paper out, head open, ribbon out, over temperature) also pause the printer, as a
 Zebra does: the operator clears the fault (``clear``) and the host resumes with ``~PS``.
-``power_cycle`` loses the buffer and the stored formats; ``drop`` breaks the link only;
+``power_cycle`` loses the buffer and the stored formats (and resets a TCP connection; a pty,
+like a serial line, stays open); ``drop`` breaks the link only;
 ``garble`` corrupts the next ``~HS`` reply. With ``silent_when_faulted`` the printer does not
 answer ``~HS`` while a media fault is active (newer firmware).
 
@@ -185,6 +186,8 @@ class VirtualPrinter:
         self.printed: list[PrintedLabel] = []
         self.log: list[str] = []
         self.on_drop: Callable[[], None] | None = None
+        #: what a power cycle does to the link: a TCP connection resets, a serial line does not
+        self.on_power_cycle: Callable[[], None] | None = None
         self.on_printed: list[Callable[[PrintedLabel, Path | None], None]] = []
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -229,13 +232,14 @@ class VirtualPrinter:
                 self._rx.clear()
                 self._generation += 1
                 self._state = _State(printed_total=s.printed_total)
-                drop = True
             else:
                 drop = True
             self.log.append(f"fault {fault} before label {s.printed_total + 1}")
             self._lock.notify_all()
         if drop and self.on_drop is not None:
             self.on_drop()
+        if fault == "power_cycle" and self.on_power_cycle is not None:
+            self.on_power_cycle()
 
     def clear_faults(self) -> None:
         """The operator fixed the printer: media faults cleared (the pause stays until ~PS)."""
@@ -506,6 +510,8 @@ class PrinterSimulator:
         self.printer = printer
         self.link = LinkServer(printer.receive, listen=listen, pty_path=pty_path, baud=baud)
         printer.on_drop = self.link.drop
+        if listen is not None:
+            printer.on_power_cycle = self.link.drop
         self.url = self.link.url
         self._control: LinkServer | None = None
         self._control_buf = bytearray()

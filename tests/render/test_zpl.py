@@ -540,3 +540,26 @@ def test_a_field_block_never_wraps_text_that_fills_its_box(align: str, rotation:
         assert ink is not None
         boxes.append((ink[2] - ink[0], ink[3] - ink[1]))
     assert boxes[0] == boxes[1]  # one line, as long as the left-aligned one
+
+
+LONG_X = (CSET82 * 2)[:90]
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        (
+            "gs1-datamatrix",
+            f"0109506000134352{'17'}271231{'21'}{CSET82[:20]}{GS}10{CSET82[20:40]}"
+            f"{GS}240{CSET82[40:70]}{GS}91{LONG_X}",
+        ),
+        ("gs1-128", f"0109506000134352{'21'}{CSET82[:20]}{GS}10{'ABCDEFG'}"),  # 48: the limit
+        ("datamatrix", (CSET82 + SPECIAL) * 6),
+        ("qr", (CSET82 + SPECIAL) * 6),
+        ("code128", CSET82[:60]),
+    ],
+)
+def test_maximum_lengths_survive_zpl(kind: str, data: str) -> None:
+    sym = _symbol(kind, data, module_dots_=2)
+    dl = _label(sym, w=220, h=120)
+    _assert_decodes(dl, render_zpl_image(render_zpl(dl, 203), 203))

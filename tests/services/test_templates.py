@@ -226,6 +226,7 @@ def test_new_version_from_approved_and_supersession(
     ]
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # checked before any query
 def test_first_signing_needs_the_user_id(
     ctx: ServiceContext, in_review: Template, qa: UserSession
 ) -> None:
@@ -237,6 +238,7 @@ def test_first_signing_needs_the_user_id(
     )
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # checked before any query
 def test_nobody_signs_in_another_users_session(
     ctx: ServiceContext, in_review: Template, qa: UserSession, make_user: UserFactory
 ) -> None:

@@ -85,6 +85,7 @@ def test_longest_user_id_and_name_survive(ctx: ServiceContext, admin: UserSessio
     assert (session.user_id, session.full_name) == (user_id, name)
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # checked before any query
 def test_full_name_rules(ctx: ServiceContext, admin: UserSession) -> None:
     with pytest.raises(ValidationError) as exc:
         users.create_user(ctx, admin, "blank", "   ", frozenset({Role.QA}), password_of("b"))
@@ -233,6 +234,7 @@ def test_password_history_is_enforced(
     assert users.sign_in(ctx, "qa1", first).user_id == "qa1"
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # checked before any query
 def test_policy_applies_to_new_passwords(ctx: ServiceContext, make_user: UserFactory) -> None:
     make_user("qa1", Role.QA)
     with pytest.raises(ValidationError) as exc:
@@ -284,6 +286,7 @@ def test_idle_session_locks_and_resumes_with_the_password(
     assert [u.user_id for u in users.list_users(ctx, admin)] == ["admin"]
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # checked before any query
 def test_non_admin_cannot_manage_users(ctx: ServiceContext, make_user: UserFactory) -> None:
     sup = make_user("sup", Role.SUPERVISOR)
     with pytest.raises(PermissionDenied) as exc:
@@ -293,6 +296,7 @@ def test_non_admin_cannot_manage_users(ctx: ServiceContext, make_user: UserFacto
     )
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # checked before any query
 def test_a_user_needs_at_least_one_role(
     ctx: ServiceContext, admin: UserSession, make_user: UserFactory
 ) -> None:

@@ -33,7 +33,7 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from labelstation.errors import IntegrityError, ValidationError
-from labelstation.security.keys import KeyProvider, checkpoint_mac, key_id
+from labelstation.security.keys import CheckpointKeyError, KeyProvider, checkpoint_mac, key_id
 from labelstation.store.db import Database
 from labelstation.store.models.audit import (
     ACTION_MAX,
@@ -463,6 +463,16 @@ class AuditTrail:
 
     def _write_checkpoint(self, session: Session, seq: int, digest: str) -> Checkpoint:
         key = self._keys.key()
+        previous = session.execute(
+            select(AuditCheckpointRow.key_id).order_by(AuditCheckpointRow.id.desc()).limit(1)
+        ).scalar()
+        if previous is not None and previous != key_id(key):
+            # A station with a freshly generated key would sign with a key nobody else holds:
+            # refuse (and roll back the audited change) rather than fork the site's key.
+            raise CheckpointKeyError(
+                f"audit key: this station's key {key_id(key)} is not the key {previous} of the "
+                "existing checkpoints; expected the site key (copy the key file from a station)"
+            )
         checkpoint = Checkpoint(
             seq=seq,
             entry_hash=digest,

@@ -24,7 +24,7 @@ from labelstation.security.audit import (
     entry_hash,
     require_ok,
 )
-from labelstation.security.keys import FileKeyProvider, checkpoint_mac, key_id
+from labelstation.security.keys import CheckpointKeyError, FileKeyProvider, checkpoint_mac, key_id
 from labelstation.store.db import Database
 
 CSET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
@@ -161,6 +161,25 @@ def test_checkpoints_every_n_entries_and_on_demand(
         "head": {"seq": 23, "hash": written[22].hash},
     }
     require_ok(result)
+
+
+def test_station_with_another_key_cannot_add_checkpoints(
+    trail: AuditTrail, db: Database, tmp_path: Path
+) -> None:
+    _append(trail, db, 10)
+    stranger = FileKeyProvider(tmp_path / "stranger.key")
+    other = AuditTrail(db, stranger, "WS-NEW", checkpoint_every=10)
+    site = trail.checkpoints()[0].key_id
+    with pytest.raises(CheckpointKeyError) as exc:
+        other.checkpoint()
+    assert str(exc.value) == (
+        f"audit key: this station's key {key_id(stranger.key())} is not the key {site} of the "
+        "existing checkpoints; expected the site key (copy the key file from a station)"
+    )
+    with pytest.raises(CheckpointKeyError):
+        _append(other, db, 10)  # the tenth append needs a checkpoint: the change rolls back
+    assert trail.head().seq == 19
+    assert trail.verify().ok
 
 
 def test_verify_without_hmac_still_compares_checkpoint_hashes(

@@ -10,10 +10,12 @@ names the first bad entry; ``audit export`` writes CSV (machine-checkable) or PD
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from labelstation.cli._output import print_json
 from labelstation.errors import IntegrityError
@@ -215,12 +217,20 @@ def _db_upgrade(args: argparse.Namespace) -> int:
         if before == head:
             print(f"database {database.display_url()}: already at {head}; nothing to do")
             return 0
+        backup: Path | None = None
         if args.no_backup:
             print("backup: skipped (--no-backup)")
         else:
-            path = database.backup(args.backup_dir)
-            print(f"backup: {path}" if path is not None else "backup: none (new database)")
+            backup = database.backup(args.backup_dir)
+            print(f"backup: {backup}" if backup is not None else "backup: none (new database)")
         database.upgrade()
+        _record_system_change(
+            database,
+            action="db.upgrade",
+            object_id=database.display_url(),
+            old={"revision": before},
+            new={"revision": head, "backup": None if backup is None else str(backup)},
+        )
         print(f"database {database.display_url()}: upgraded from {before or 'empty'} to {head}")
         return 0
     finally:
@@ -276,10 +286,56 @@ def _db_grant(args: argparse.Namespace) -> int:
     database = Database.open(args.db)
     try:
         database.grant_app_role(args.name)
+        _record_system_change(
+            database,
+            action="db.grant_app_role",
+            object_id=args.name,
+            old=None,
+            new={
+                "audit_tables": "SELECT, INSERT",
+                "other_tables": "SELECT, INSERT, UPDATE, DELETE",
+            },
+        )
     finally:
         database.dispose()
     print(f"role {args.name}: SELECT, INSERT only on audit_entry and audit_checkpoint")
     return 0
+
+
+def _record_system_change(
+    database: Database,
+    *,
+    action: str,
+    object_id: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+) -> None:
+    """Audit a change made from the command line, by the operating-system account running it.
+
+    The CLI has no LabelStation sign-in; the OS account is the best "who" it has, marked
+    ``os:`` so that it cannot be mistaken for a LabelStation user ID.
+    """
+    user = _os_user()
+    trail = AuditTrail(database, FileKeyProvider.default(), _workstation())
+    with database.session() as session:
+        trail.append(
+            session,
+            actor_id=f"os:{user}"[:64],
+            actor_name=f"{user} (operating-system account)"[:200],
+            action=action,
+            object_type="database",
+            object_id=object_id[:200],
+            old=old,
+            new=new,
+            reason="labelstation command line",
+        )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser() or "unknown"
+    except (KeyError, OSError):  # no passwd entry and no USER/LOGNAME (containers)
+        return "unknown"
 
 
 def _trail(database: Database, key_file: Path | None, *, create_key: bool) -> AuditTrail:

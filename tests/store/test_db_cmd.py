@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -60,6 +62,36 @@ def test_upgrade_creates_a_new_sqlite_database(
     assert capsys.readouterr().out == (
         f"database sqlite:///{path}: already at {head}; nothing to do\n"
     )
+    db = Database.open(str(path))
+    (entry,) = AuditTrail(db, FileKeyProvider(tmp_path / "k"), "QA").entries()
+    user = getpass.getuser()
+    assert (entry.actor_id, entry.actor_name) == (
+        f"os:{user}",
+        f"{user} (operating-system account)",
+    )
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "db.upgrade",
+        "database",
+        f"sqlite:///{path}",
+    )
+    assert (entry.old, entry.new) == ({"revision": None}, {"revision": head, "backup": None})
+    assert entry.reason == "labelstation command line"
+    db.dispose()
+
+
+def test_upgrade_without_a_known_os_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_account() -> str:
+        raise KeyError("getpwuid(): uid not found: 12345")
+
+    monkeypatch.setattr(getpass, "getuser", no_account)
+    path = tmp_path / "ls.sqlite3"
+    assert main(["db", "upgrade", "--db", str(path)]) == 0
+    db = Database.open(str(path))
+    (entry,) = AuditTrail(db, FileKeyProvider(tmp_path / "k"), "QA").entries()
+    assert entry.actor_id == "os:unknown"
+    db.dispose()
 
 
 def test_upgrade_backs_up_an_existing_sqlite_file_first(
@@ -301,6 +333,8 @@ def test_grant_app_role_on_sqlite_is_refused(
         assert capsys.readouterr().out == (
             f"role {role}: SELECT, INSERT only on audit_entry and audit_checkpoint\n"
         )
+        (entry,) = AuditTrail(db, FileKeyProvider(Path(os.devnull)), "QA").entries()
+        assert (entry.action, entry.object_id) == ("db.grant_app_role", role)
         with db.engine.begin() as connection:
             connection.exec_driver_sql(f"DROP OWNED BY {role}")
             connection.exec_driver_sql(f"DROP ROLE {role}")

@@ -303,3 +303,35 @@ def test_reader_reports_a_lost_link_and_reconnects() -> None:
             assert (again.symbology_id, again.text) == ("]C1", "00095060001343520001")
         finally:
             reader.stop()
+
+
+def test_scanner_watches_the_printer_output_and_sends_over_a_pty(
+    tmp_path: Path, make_sim: SimFactory
+) -> None:
+    out = tmp_path / "out"
+    sim = make_sim(out_dir=out)
+    driver = connect(sim.url)()
+    try:
+        driver.store_format(FORMAT)
+        driver.send(b"".join(driver.label_bytes(FORMAT, x) for x in labels(2)))
+        assert sim.printer.wait_printed(2, timeout=10)
+    finally:
+        driver.close()
+    port = tmp_path / "scanner"
+    model = ScannerModel(terminator=b"\x03", prefix=b"\x02", gs_substitute=b"<GS>")
+    with VirtualScanner(model, pty_path=str(port), baud=9600) as scanner:
+        events: queue.Queue[ScannerEvent] = queue.Queue()
+        reader = ScannerReader(
+            DeviceConfig(str(port), SerialSettings(baud=9600, read_timeout=0.02)),
+            events.put,
+            ScannerSettings.named("ETX", prefix=b"\x02", gs_substitute=b"<GS>"),
+        )
+        reader.start()
+        try:
+            scanner.watch(out, poll=0.01)
+            reads = [events.get(timeout=10) for _ in range(2)]
+        finally:
+            reader.stop()
+    assert [(e.symbology_id, e.text) for e in reads if isinstance(e, ScanEvent)] == [
+        ("]d2", f"0109506000134352{GS}21SN{i:05d}") for i in range(2)
+    ]

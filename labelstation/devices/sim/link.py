@@ -122,6 +122,7 @@ class LinkServer:
 
     def drop(self) -> None:
         """Break the link now (the client sees a closed socket or a hung-up pty)."""
+        self.connected.clear()
         for conn in list(self._conns):
             self._conns.discard(conn)
             with contextlib.suppress(OSError):
@@ -130,7 +131,6 @@ class LinkServer:
         if self._pty_path is not None and not self._stop.is_set():
             self._close_pty()
             self._open_pty()
-        self.connected.clear()
 
     # -- pty -------------------------------------------------------------------------------
 
@@ -144,6 +144,7 @@ class LinkServer:
             tmp.unlink()
         tmp.symlink_to(os.ttyname(slave))
         os.replace(tmp, self._pty_path)
+        self.connected.set()  # a pty is a line: whoever opens the path is on it
 
     def _close_pty(self) -> None:
         for fd in (self._master, self._slave):

@@ -19,10 +19,12 @@ and prints any script, but a serial number drawn as a graphic costs hundreds of 
 label, which breaks the 144-byte budget of a stored-format recall. We therefore download the
 very TrueType files the layout measured with (:func:`labelstation.resources.font_path`) once
 per printer (:func:`zpl_font_downloads`, ``~DY`` to ``E:``) and print every text run with
-``^A@`` in that font: same glyphs and advance widths as the preview, every character the font
-has (DejaVu Sans: Latin, Greek, Cyrillic), and a variable text field costs only its value per
-label. The price is a one-off download of ~0.7 MB per font (about 65 s at 115,200 baud, 13 min
-at 9600 baud); the printer keeps it in flash.
+``^A@`` in that font: the same outlines and metrics as the preview (the preview rounds hinted
+advances to whole pixels, so a small line at 203 dpi may run up to ~4 % longer on the label; a
+field block gets slack for that), every character the font has (DejaVu Sans: Latin, Greek,
+Cyrillic), and a variable text field costs only its value per label. The price is a one-off
+download of ~0.66 MB per font (unhinted; about 60 s at 115,200 baud, 12 min at 9600 baud); the
+printer keeps it in flash.
 
 Escaping: ``^`` and ``~`` would end or break a field, so every field whose data holds one of
 ``^ ~ \\``, a control character or a non-ASCII character is sent with ``^FH\\`` and those bytes
@@ -37,7 +39,9 @@ after hex decoding (``\\5C\\5C``).
 Geometry: ``^FO`` is the top-left of the printed field after rotation, like the display list's
 ``x``/``y``. A text field is placed so that its baseline falls where the preview's does (the
 ``zd621`` profile puts a TrueType baseline ``floor(0.75·h)`` dots below ``^FO``); a symbol's
-modules are centred in the symbol's box, as the renderers centre them.
+first module lies where :mod:`labelstation.symbols.geometry` puts it, with whole-dot modules,
+so preview and print place every module on the same dot (``^BQ``'s own 9-dot top offset is
+taken off).
 """
 
 from __future__ import annotations
@@ -347,14 +351,15 @@ def _text_field(run: TextRun, dpi: int) -> _Field:
 def _code128_data(data: str, *, gs1: bool, what: str) -> str:
     """Code 128 data with explicit ZPL subset invocations (mode N), FNC1 as ``>8``.
 
-    Digit runs of four or more (six or more inside the data) go in subset C, control
-    characters in A, everything else in B; FNC1 is valid in every subset.
+    Digit runs of four or more (six or more inside the data) go in subset C, everything else
+    in B; FNC1 is valid in both. Subset A (control characters) and FNC4 (Latin-1) are not
+    available through ``^BC`` as imaged here, so such data is refused, never approximated.
     """
     for char in data:
-        if ord(char) > 0x7E:
+        if not (0x20 <= ord(char) <= 0x7F or (gs1 and char == _GS)):
             raise RenderError(
-                f"{what} data {data!r}: character {char!r} is not ASCII; expected Code 128 "
-                "characters (ZPL ^BC has no FNC4 extended mode here)"
+                f"{what} data {data!r}: character {char!r} is not printable ASCII; expected "
+                "Code 128 subset B/C characters (ZPL ^BC: no control characters, no FNC4)"
             )
     tokens: list[str] = ["FNC1"] if gs1 else []
     tokens.extend("FNC1" if (gs1 and ch == _GS) else ch for ch in data)
@@ -403,15 +408,11 @@ def _code128_data(data: str, *, gs1: bool, what: str) -> str:
 
 
 def _enter_ab(out: list[str], subset: str, char: str) -> str:
-    """Switch to subset A for a control character, else B; return the subset now in use."""
-    need = "A" if ord(char) < 0x20 else ("B" if subset != "A" or ord(char) >= 0x60 else "A")
-    if need == subset:
-        return subset
-    if not subset:
-        out.append(">9" if need == "A" else ">:")
-    else:
-        out.append(">7" if need == "A" else ">6")
-    return need
+    """Switch to (or start in) subset B for ``char``; return the subset now in use."""
+    del char  # every character that reaches here is in subset B
+    if subset != "B":
+        out.append(">6" if subset else ">:")
+    return "B"
 
 
 def _datamatrix_data(data: str, *, gs1: bool) -> str:

@@ -164,6 +164,7 @@ def test_gs1_128_switches_subsets_with_fnc1_as_invocation_code() -> None:
         ("A1234567B", ">:A1>5234567>6B"),
         ("ABC>DEF", ">:ABC>0DEF"),
         ("1234", ">;1234"),
+        ("AB\x7f", ">:AB\\7F"),
     ],
 )
 def test_code128_subsets_and_the_greater_than_sign(data: str, zpl: str) -> None:
@@ -244,8 +245,8 @@ def test_non_ascii_code128_is_refused() -> None:
     with pytest.raises(RenderError) as info:
         render_zpl(_label(sym), 203)
     assert str(info.value) == (
-        "symbol 'c' (code128) data 'abcé': character 'é' is not ASCII; expected Code 128 "
-        "characters (ZPL ^BC has no FNC4 extended mode here)"
+        "symbol 'c' (code128) data 'abcé': character 'é' is not printable ASCII; expected "
+        "Code 128 subset B/C characters (ZPL ^BC: no control characters, no FNC4)"
     )
 
 

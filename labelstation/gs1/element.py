@@ -372,7 +372,13 @@ def decode_pcenc(value: str) -> str:
 # On a packaging line only the serial changes from label to label; GTIN, lot and expiry repeat.
 # Validation is a pure function of (AI, value, context), so repeated values are looked up.
 # Refusals are exceptions and are never cached.
-_validate_cached = lru_cache(maxsize=8192)(validate)
+@lru_cache(maxsize=8192)
+def _validate_cached(ai: str, value: str, today: dt.date, forbid_day_00: bool) -> Element:
+    # Keyed on plain values: hashing them is cheaper than hashing a LintContext every call.
+    return validate(ai, value, _context(today, forbid_day_00))
+
+
+_context = lru_cache(maxsize=64)(LintContext)
 
 
 def clear_validation_cache() -> None:
@@ -460,7 +466,8 @@ def build(
         GS1Error: Nothing to encode, any value invalid, an AI repeated with another value, or a
             pairing rule broken. The message names the AI, the value and the rule.
     """
-    ctx = LintContext(today or dt.date.today(), policy.forbid_day_00)
+    day = today or dt.date.today()
+    forbid = policy.forbid_day_00
     seen: dict[str, Element] = {}
     for ai, value in pairs:
         earlier = seen.get(ai)
@@ -471,7 +478,7 @@ def build(
                     f"({earlier.value!r} and {value!r})"
                 )
             continue
-        seen[ai] = _validate_cached(ai, value, ctx)
+        seen[ai] = _validate_cached(ai, value, day, forbid)
     if not seen:
         raise GS1Error("GS1 element string: no elements given")
     if policy.check_pairings:

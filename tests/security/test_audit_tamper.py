@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy.exc
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from labelstation.security.audit import AuditTrail, entry_hash
@@ -411,4 +413,34 @@ def test_postgresql_refuses_truncate(trail: AuditTrail, db: Database, table: str
     with pytest.raises(sqlalchemy.exc.DatabaseError) as exc, db.engine.begin() as connection:
         connection.exec_driver_sql(f"TRUNCATE {table}")
     assert "refused" in str(exc.value.orig)
+    assert trail.verify().ok
+
+
+# -- property: any single edit anywhere is named exactly ---------------------------------------
+
+_EDITABLE = ("recorded_at", "actor_id", "actor_name", "action", "object_id", "new_json", "reason")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seq=st.integers(min_value=1, max_value=N),
+    column=st.sampled_from(_EDITABLE),
+    value=st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30),
+)
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_any_single_edit_is_named(
+    trail: AuditTrail, db: Database, seq: int, column: str, value: str
+) -> None:
+    with db.engine.connect() as connection:
+        original = connection.execute(
+            text(f"SELECT {column} FROM audit_entry WHERE seq = :s"), {"s": seq}
+        ).scalar()
+    assume(value != original)
+    attack(db, f"UPDATE audit_entry SET {column} = :v WHERE seq = :s", v=value, s=seq)
+    try:
+        expect(trail, seq, f"audit entry {seq}: hash does not match its content (changed)")
+    finally:
+        attack(db, f"UPDATE audit_entry SET {column} = :v WHERE seq = :s", v=original, s=seq)
     assert trail.verify().ok

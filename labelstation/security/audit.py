@@ -58,6 +58,9 @@ HASH_VERSION: Final = 1
 DEFAULT_CHECKPOINT_EVERY: Final = 100
 _TIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%S.%fZ"
 _STREAM_CHUNK: Final = 2000
+_NO_HEAD: Final = (
+    "audit chain head: the row in audit_head is missing (deleted); expected exactly one row"
+)
 
 CSV_COLUMNS: Final = (
     "seq",
@@ -422,7 +425,9 @@ class AuditTrail:
             .where(AuditHeadRow.id == 1)
             .values(seq=AuditHeadRow.seq + 1)
             .returning(AuditHeadRow.seq, AuditHeadRow.hash)
-        ).one()
+        ).one_or_none()
+        if head is None:
+            raise IntegrityError(_NO_HEAD)
         seq, prev_hash = int(head.seq), str(head.hash)
         fields: dict[str, Any] = {
             "seq": seq,
@@ -512,7 +517,9 @@ class AuditTrail:
     def _head(session: Session) -> ChainHead:
         row = session.execute(
             select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
-        ).one()
+        ).one_or_none()
+        if row is None:
+            raise IntegrityError(_NO_HEAD)
         return ChainHead(int(row.seq), str(row.hash))
 
     def head(self, session: Session | None = None) -> ChainHead:
@@ -577,7 +584,10 @@ class AuditTrail:
         for seq, digest in anchors:
             anchor_map.setdefault(seq, []).append(digest)
         with self._db.session(write=False) as session:
-            stored_head = self._head(session)
+            try:
+                stored_head: ChainHead | None = self._head(session)
+            except IntegrityError:
+                stored_head = None  # reported after the walk, which still names earlier damage
             checkpoints = self._checkpoints(session)
             key: bytes | None = None
             if check_hmac and checkpoints:
@@ -585,7 +595,7 @@ class AuditTrail:
             walker = _Walker(checkpoints, anchor_map, key)
             try:
                 for row in self._stream(session):
-                    walker.step(row, stored_head.seq)
+                    walker.step(row, stored_head.seq if stored_head else 0)
                 walker.finish(stored_head)
             except _Failure as failure:
                 return VerifyResult(
@@ -742,7 +752,9 @@ class _Walker:
         self.checked += 1
         self.last_good_checkpoint = seq
 
-    def finish(self, stored_head: ChainHead) -> None:
+    def finish(self, stored_head: ChainHead | None) -> None:
+        if stored_head is None:
+            raise _Failure(self.last_seq + 1, _NO_HEAD)
         beyond = [s for s in (*self.checkpoints, *self.anchors) if s > self.last_seq]
         if stored_head.seq > self.last_seq or beyond:
             missing = self.last_seq + 1

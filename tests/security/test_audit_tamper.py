@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from labelstation.errors import IntegrityError
 from labelstation.security.audit import AuditTrail, entry_hash
 from labelstation.security.keys import FileKeyProvider, checkpoint_mac, key_id
 from labelstation.store.db import Database
@@ -444,3 +445,31 @@ def test_any_single_edit_is_named(
     finally:
         attack(db, f"UPDATE audit_entry SET {column} = :v WHERE seq = :s", v=original, s=seq)
     assert trail.verify().ok
+
+
+def test_deleted_head_row_is_reported_and_blocks_appends(trail: AuditTrail, db: Database) -> None:
+    attack(db, "DELETE FROM audit_head")
+    message = (
+        "audit chain head: the row in audit_head is missing (deleted); expected exactly one row"
+    )
+    expect(trail, N + 1, message)
+    with pytest.raises(IntegrityError) as exc, db.session() as session:
+        trail.append(
+            session,
+            actor_id="jdoe",
+            actor_name="Jane Doe",
+            action="serial.print",
+            object_type="serial",
+            object_id="SN-AFTER",
+            old=None,
+            new=None,
+            reason=None,
+        )
+    assert str(exc.value) == message
+    with pytest.raises(IntegrityError, match="audit_head is missing"):
+        trail.head()
+
+
+def test_earlier_damage_is_named_before_a_missing_head_row(trail: AuditTrail, db: Database) -> None:
+    attack(db, "DELETE FROM audit_head", "UPDATE audit_entry SET reason = 'x' WHERE seq = 4")
+    expect(trail, 4, "audit entry 4: hash does not match its content (changed)")

@@ -21,13 +21,7 @@ from labelstation.errors import RenderError, ValidationError
 from labelstation.render.pdf import pdf_bytes
 from labelstation.render.png import png_bytes, render_png
 from labelstation.render.verify import verify_symbols
-from labelstation.render.zpl import (
-    render_zpl,
-    zpl_font_downloads,
-    zpl_recall,
-    zpl_static_keys,
-    zpl_stored_format,
-)
+from labelstation.render.zpl import zpl_font_downloads, zpl_job
 from labelstation.render.zplimage import render_zpl_image
 from labelstation.template import layout, load_data, load_template
 from labelstation.template.displaylist import DisplayList
@@ -174,16 +168,12 @@ def run(args: argparse.Namespace) -> int:
         for name, dl in zip(_png_names(out, len(display_lists)), display_lists, strict=True):
             files[name] = png_bytes(dl, dpi)
     else:
-        fonts = zpl_font_downloads(first)
-        if args.stored_format:
-            static = zpl_static_keys(display_lists)
-            stored = zpl_stored_format(first, dpi, static_keys=static)
-            recalls = [zpl_recall(dl, static_keys=static) for dl in display_lists]
-            body = stored + "".join(recalls)
-            first_label = stored + recalls[0]
-        else:
-            formats = [render_zpl(dl, dpi) for dl in display_lists]
-            body, first_label = "".join(formats), formats[0]
+        fonts = zpl_font_downloads(*display_lists)
+        body = zpl_job(display_lists, dpi, stored=args.stored_format)
+        # label 1 as sent: up to the end of the first recall (or of the first full format);
+        # "^" never occurs raw in field data, so the markers cannot be data
+        end = body.index("^XZ", body.index("^XF") if args.stored_format else 0) + 3
+        first_label = body[:end]
         image = render_zpl_image(fonts + first_label.encode("utf-8"), dpi)
         _check_decodes(first, image, dpi, "ZPL of label 1")
         files[out] = (b"" if args.no_fonts else fonts) + body.encode("utf-8")

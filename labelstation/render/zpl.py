@@ -88,6 +88,7 @@ __all__ = [
     "render_zpl",
     "zpl_font_downloads",
     "zpl_font_file",
+    "zpl_job",
     "zpl_recall",
     "zpl_static_keys",
     "zpl_stored_format",
@@ -250,9 +251,9 @@ def _font_download(font_id: str, bold: bool) -> bytes:
     return f"~DY{name},B,T,{len(data)},,".encode("ascii") + data
 
 
-def _fonts_used(display_list: DisplayList) -> list[tuple[str, bool]]:
+def _fonts_used(display_lists: Sequence[DisplayList]) -> list[tuple[str, bool]]:
     used: list[tuple[str, bool]] = []
-    for p in display_list.primitives:
+    for p in (p for dl in display_lists for p in dl.primitives):
         key: tuple[str, bool] | None = None
         if isinstance(p, TextRun):
             key = (p.font, p.bold)
@@ -263,15 +264,16 @@ def _fonts_used(display_list: DisplayList) -> list[tuple[str, bool]]:
     return used
 
 
-def zpl_font_downloads(display_list: DisplayList) -> bytes:
-    """``~DY`` downloads of every TrueType font the label's text uses (binary, once per printer).
+def zpl_font_downloads(*display_lists: DisplayList) -> bytes:
+    """``~DY`` downloads of every TrueType font the labels' text uses (binary, once per printer).
 
-    Send them before the first format; a printer keeps them in flash (``E:``).
+    Send them before the first format; a printer keeps them in flash (``E:``). Give every
+    label of a run (or its first, when all share one template).
 
     Raises:
         NotFound: a font id is not shipped.
     """
-    return b"".join(_font_download(font, bold) for font, bold in _fonts_used(display_list))
+    return b"".join(_font_download(font, bold) for font, bold in _fonts_used(display_lists))
 
 
 # --------------------------------------------------------------------------- text
@@ -816,3 +818,39 @@ def zpl_static_keys(display_lists: Sequence[DisplayList]) -> frozenset[str]:
         for key, variants in seen.items()
         if len(variants) == 1 and present[key] == len(display_lists)
     )
+
+
+def zpl_job(
+    display_lists: Sequence[DisplayList],
+    dpi: int,
+    *,
+    stored: bool = True,
+    name: str = DEFAULT_FORMAT_NAME,
+) -> str:
+    """The ZPL for a run of labels: N full formats, or stored formats and one recall per label.
+
+    With ``stored``, what all labels share is kept in the stored format
+    (:func:`zpl_static_keys`) and each label is a recall. A recall is only right for a label
+    whose own stored format is exactly the one on the printer (same static values, same
+    fields in the same places: a value that wraps onto another line, or an empty optional
+    field, changes that); so whenever a label's stored format differs from the last one sent,
+    the new one is sent (``^DF`` replaces the stored copy) before its recall. The result is
+    always what :func:`render_zpl` would print for every label.
+
+    Raises:
+        RenderError: as :func:`render_zpl`; or ``display_lists`` is empty.
+    """
+    if not display_lists:
+        raise RenderError("ZPL job display_lists: empty; expected at least one label")
+    if not stored:
+        return "".join(render_zpl(dl, dpi) for dl in display_lists)
+    static = zpl_static_keys(display_lists)
+    parts: list[str] = []
+    current = ""
+    for dl in display_lists:
+        fmt = zpl_stored_format(dl, dpi, name, static_keys=static)
+        if fmt != current:
+            parts.append(fmt)
+            current = fmt
+        parts.append(zpl_recall(dl, name, static_keys=static))
+    return "".join(parts)

@@ -25,6 +25,7 @@ from labelstation.render.zpl import (
     render_zpl,
     zpl_font_downloads,
     zpl_font_file,
+    zpl_job,
     zpl_recall,
     zpl_static_keys,
     zpl_stored_format,
@@ -564,3 +565,32 @@ def test_maximum_lengths_survive_zpl(kind: str, data: str) -> None:
     sym = _symbol(kind, data, module_dots_=2)
     dl = _label(sym, w=220, h=120)
     _assert_decodes(dl, render_zpl_image(render_zpl(dl, 203), 203))
+
+
+def test_a_job_resends_the_stored_format_when_a_label_no_longer_fits_it() -> None:
+    def label(name_lines: tuple[str, ...], serial: str) -> DisplayList:
+        runs = [
+            TextRun(2, 2 + 5 * i, 60, line, 9, key="name", variable=True)
+            for i, line in enumerate(name_lines)
+        ]
+        sn = TextRun(2, 20, 60, f"SN {serial}", 9, key="sn", variable=True)
+        return _label(*runs, sn, w=70, h=30)
+
+    dls = [
+        label(("Examplomab 100 mg",), "A1"),
+        label(("Examplomab 100 mg",), "A2"),
+        label(("Examplomab 100 mg film-coated", "tablets"), "A3"),  # wraps: one field more
+        label(("Examplomab 100 mg",), "A4"),
+    ]
+    job = zpl_job(dls, 203)
+    codes = [c.code for c in tokenize(job) if c.code in ("DF", "XF")]
+    assert codes == ["DF", "XF", "XF", "DF", "XF", "DF", "XF"]
+    images = render_zpl_images(zpl_font_downloads(*dls) + job.encode(), 203)
+    assert [i.tobytes() for i in images] == [_image_full(dl).tobytes() for dl in dls]
+    assert zpl_job(dls, 203, stored=False) == "".join(render_zpl(dl, 203) for dl in dls)
+
+
+def test_an_empty_job_is_refused() -> None:
+    with pytest.raises(RenderError) as info:
+        zpl_job([], 203)
+    assert str(info.value) == "ZPL job display_lists: empty; expected at least one label"

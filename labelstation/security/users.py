@@ -25,6 +25,7 @@ from labelstation.security.audit import AuditTrail
 from labelstation.security.passwords import PasswordPolicy, hash_password, verify_password
 from labelstation.security.roles import Role, format_roles
 from labelstation.store.db import Database
+from labelstation.store.models.audit import AuditHeadRow
 from labelstation.store.models.users import (
     FULL_NAME_MAX,
     PasswordHistoryRow,
@@ -111,6 +112,18 @@ def check_full_name(full_name: str) -> str:
             f"full name {full_name!r}: expected printable characters, found a control character"
         )
     return full_name
+
+
+def serialize_writes(session: Session) -> None:
+    """Queue this transaction behind every other writer, on PostgreSQL as on SQLite.
+
+    Every audited change ends by extending the audit chain, which locks its head row; taking
+    that lock *first* makes the whole read-check-write sequence atomic (two stations cannot
+    both see "no user yet" or "in review" and both act on it, and failed-attempt counters are
+    never lost). SQLite write sessions already hold the database write lock (``BEGIN
+    IMMEDIATE``), where ``FOR UPDATE`` is a no-op.
+    """
+    session.execute(select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update())
 
 
 def user_row(session: Session, user_id: str) -> UserRow:
@@ -313,6 +326,7 @@ def authenticate(
     now = clock()
     refusal: str | None = None
     with db.session() as session:
+        serialize_writes(session)
         row = session.scalar(select(UserRow).where(UserRow.user_id == user_id))
         if row is None:
             refusal = f"{purpose} as {user_id!r}: user ID or password is wrong"

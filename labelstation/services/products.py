@@ -181,7 +181,7 @@ def create_product(
     session.require(Operation.PRODUCT_CREATE)
     value = validate(product)
     now = ctx.clock()
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         if db.scalar(select(ProductRow.id).where(ProductRow.gtin == value.gtin)) is not None:
             raise ValidationError(f"product GTIN {value.gtin}: exists already; expected a new GTIN")
         _check_template_exists(db, value.default_template_id)
@@ -201,7 +201,7 @@ def update_product(
         raise ValidationError(
             f"product GTIN {value.gtin}: reason {reason!r}: expected a reason for the audit trail"
         )
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = _row(db, value.gtin)
         _check_template_exists(db, value.default_template_id)
         old = _to_value(row)
@@ -219,7 +219,7 @@ def delete_product(ctx: ServiceContext, session: UserSession, gtin: str, *, reas
         raise ValidationError(
             f"product GTIN {gtin}: reason {reason!r}: expected a reason for the audit trail"
         )
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = _row(db, gtin)
         old = _to_value(row)
         db.delete(row)

@@ -201,7 +201,7 @@ def import_template(
     text = canonical_json(document).decode("utf-8")
     digest = content_hash(document)
     now = ctx.clock()
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         rows = _versions(db, template.id)
         latest = rows[-1] if rows else None
         action = edit_action(
@@ -256,7 +256,7 @@ def submit(
 ) -> TemplateVersion:
     """Send a draft for review (draft -> in_review)."""
     session.require(Operation.TEMPLATE_SUBMIT)
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = _row(db, template_id, version)
         return _move(ctx, db, session, row, Event.SUBMIT, reason)
 
@@ -375,7 +375,7 @@ def _signed_transition(
     accounts.authenticate(
         ctx.db, ctx.audit, ctx.policy, signer, password, clock=ctx.clock, purpose="signature"
     )
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = _row(db, template_id, version)
         _check_signable(db, row, session, event)
         _check_stored_hash(row)

@@ -23,7 +23,7 @@ def init_admin(ctx: ServiceContext, user_id: str, full_name: str, password: str)
     Raises:
         ValidationError: users exist already, or the ID, name or password is refused.
     """
-    with ctx.db.session() as session:
+    with ctx.write() as session:
         existing = accounts.count_users(session)
         if existing:
             raise ValidationError(
@@ -97,7 +97,7 @@ def create_user(
         PermissionDenied, AuthenticationError, ValidationError.
     """
     session.require(Operation.USER_CREATE)
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         return accounts.insert_user(
             db,
             ctx.audit,
@@ -136,7 +136,7 @@ def lock_user(
             f"lock {user_id}: administrators may not lock their own account; "
             "expected another user's ID"
         )
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = accounts.user_row(db, user_id)
         accounts.set_lock(
             db,
@@ -157,7 +157,7 @@ def unlock_user(
     """Unlock an account and clear its failed attempts (administrators only, audited)."""
     session.require(Operation.USER_UNLOCK)
     _require_reason("unlock", user_id, reason)
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = accounts.user_row(db, user_id)
         accounts.set_lock(
             db,
@@ -193,7 +193,7 @@ def set_roles(
             f"roles {user_id}: administrators may not remove their own administrator role; "
             "expected another administrator to do it"
         )
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = accounts.user_row(db, user_id)
         accounts.set_roles(
             db,
@@ -218,7 +218,7 @@ def reset_password(
     """Set another user's password (administrators only; policy and history apply)."""
     session.require(Operation.USER_RESET_PASSWORD)
     _require_reason("reset password", user_id, reason)
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = accounts.user_row(db, user_id)
         accounts.set_password(
             db,
@@ -255,7 +255,7 @@ def change_own_password(
         purpose="password change",
         allow_expired=True,
     )
-    with ctx.db.session() as db:
+    with ctx.write() as db:
         row = accounts.user_row(db, account.user_id)
         accounts.set_password(
             db,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 
 import pytest
 from svc_helpers import FakeClock, UserFactory, password_of
@@ -307,3 +308,27 @@ def test_a_user_needs_at_least_one_role(
     with pytest.raises(ValidationError) as exc:
         users.set_roles(ctx, admin, "op1", frozenset(), reason="strip")
     assert str(exc.value) == "user op1: roles: expected at least one role, got none"
+
+
+def test_two_stations_racing_to_create_the_first_admin(ctx: ServiceContext) -> None:
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def station(user_id: str) -> None:
+        barrier.wait()
+        try:
+            users.init_admin(ctx, user_id, f"Admin {user_id}", password_of(user_id))
+            outcomes.append("created")
+        except ValidationError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=station, args=(u,)) for u in ("first", "second")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == [
+        "created",
+        "init-admin: the database has 1 user(s) already; expected none (the first "
+        "administrator is created only once; ask an administrator to add you)",
+    ]

@@ -360,14 +360,26 @@ def test_retired_and_unapproved_templates_do_not_print(
     )
 
 
-def test_export_returns_the_stored_document_unchanged(
-    ctx: ServiceContext, tech: UserSession, carton: Template
+def test_longest_id_and_unicode_survive_import_approval_and_printing(
+    ctx: ServiceContext,
+    tech: UserSession,
+    qa: UserSession,
+    make_user: UserFactory,
+    carton: Template,
 ) -> None:
-    unicode_doc = _variant(carton, name="Étiquette « carton » — 王 ∑ 🙂", description="x" * 2000)
-    templates.import_template(ctx, tech, unicode_doc)
-    exported = templates.export(ctx, tech, carton.id)
-    assert exported == unicode_doc.to_json()
-    assert Template.from_json(exported).content_hash == unicode_doc.content_hash
+    longest_id = "Aa0_.-" * 10 + "Zz9-"  # 64 characters, every class the schema allows
+    name = "Étiquette « carton » — 王 ∑ 🙂 " + "!\"%&'()*+,-./:;<=>?_" + "N" * 150
+    doc = _variant(carton, id=longest_id, name=name[:200], description="x" * 2000)
+    templates.import_template(ctx, tech, doc)
+    exported = templates.export(ctx, tech, longest_id)
+    assert exported == doc.to_json()
+    assert Template.from_json(exported).content_hash == doc.content_hash
+    templates.submit(ctx, tech, longest_id)
+    _, signature = templates.approve(
+        ctx, qa, longest_id, 1, user_id="jroe", password=password_of("jroe")
+    )
+    assert signature.record_id == f"{longest_id} v1"
+    assert templates.get_printable(ctx, make_user("op1", Role.OPERATOR), longest_id) == doc
 
 
 def test_review_shows_field_and_image_differences(

@@ -396,6 +396,10 @@ class AuditTrail:
         Raises:
             ValidationError: a field is empty, too long, not text, contains NUL; ``old``/``new``
                 are not JSON dicts that survive a round trip; or a required reason is missing.
+            IntegrityError: the chain head row is missing (the database was tampered with).
+            CheckpointKeyError: this append needs a checkpoint and the site key is unavailable
+                or differs from the key of the existing checkpoints. In every case nothing is
+                written; the caller's transaction should roll back with its change.
         """
         _check_text("actor_id", actor_id, ACTOR_ID_MAX)
         _check_text("actor_name", actor_name, ACTOR_NAME_MAX)
@@ -523,7 +527,11 @@ class AuditTrail:
         return ChainHead(int(row.seq), str(row.hash))
 
     def head(self, session: Session | None = None) -> ChainHead:
-        """The chain head ``(seq, hash)``; pass the caller's session to see its own appends."""
+        """The chain head ``(seq, hash)``; pass the caller's session to see its own appends.
+
+        Raises:
+            IntegrityError: the head row is missing (the database was tampered with).
+        """
         if session is None:
             with self._db.session(write=False) as own:
                 return self._head(own)

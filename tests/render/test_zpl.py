@@ -594,3 +594,32 @@ def test_an_empty_job_is_refused() -> None:
     with pytest.raises(RenderError) as info:
         zpl_job([], 203)
     assert str(info.value) == "ZPL job display_lists: empty; expected at least one label"
+
+
+def _unescape(data: bytes, *, block: bool) -> str:
+    """What a printer makes of ^FH\\ field data: hex pairs to bytes, then ^FB's own escapes."""
+    raw = re.sub(rb"\\([0-9A-F]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
+    text = raw.decode("utf-8")
+    return text.replace("\\\\", "\\") if block else text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x4FF),
+        min_size=1,
+        max_size=40,
+    ),
+    align=st.sampled_from(["left", "center"]),
+)
+def test_any_text_survives_zpl_escaping(text: str, align: str) -> None:
+    run = TextRun(1, 1, 50, text, 8, align=align, key="t", variable=True)  # type: ignore[arg-type]
+    zpl = render_zpl(_label(run), 203).encode()
+    field = next(c for c in tokenize(zpl) if c.code == "FD")
+    assert b"^" not in field.params
+    assert b"~" not in field.params
+    assert all(0x20 <= b < 0x7F for b in field.params)  # 7-bit clean on the wire
+    assert _unescape(field.params, block=align != "left") == text
+    recall = zpl_recall(_label(run)).encode()
+    value = next(c for c in tokenize(recall) if c.code == "FD")
+    assert _unescape(value.params, block=align != "left") == text

@@ -77,6 +77,7 @@ class LinkServer:
         self._line_free_rx = 0.0
         self._line_free_tx = 0.0
         self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()  # keeps `connected` true to `_conns`
         self._master: int | None = None
         self._slave: int | None = None
         self._pty_path = Path(pty_path) if pty_path else None
@@ -122,9 +123,11 @@ class LinkServer:
 
     def drop(self) -> None:
         """Break the link now (the client sees a closed socket or a hung-up pty)."""
-        self.connected.clear()
-        for conn in list(self._conns):
-            self._conns.discard(conn)
+        with self._conns_lock:
+            conns = list(self._conns)
+            self._conns.clear()
+            self.connected.clear()
+        for conn in conns:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
             conn.close()
@@ -223,8 +226,9 @@ class LinkServer:
         except (TimeoutError, OSError):
             return
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._conns.add(conn)
-        self.connected.set()
+        with self._conns_lock:
+            self._conns.add(conn)
+            self.connected.set()
         threading.Thread(target=self._serve_conn, args=(conn,), daemon=True).start()
 
     def _serve_conn(self, conn: socket.socket) -> None:
@@ -239,11 +243,12 @@ class LinkServer:
             if not data:
                 break
             self._deliver(data, conn)
-        if conn in self._conns:
-            self._conns.discard(conn)
-            conn.close()
-        if not self._conns:
-            self.connected.clear()
+        with self._conns_lock:
+            if conn in self._conns:
+                self._conns.discard(conn)
+                conn.close()
+            if not self._conns:
+                self.connected.clear()
 
     def _serve_pty(self) -> None:
         master = self._master

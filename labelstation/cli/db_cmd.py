@@ -19,7 +19,7 @@ from typing import Any
 
 from labelstation.cli._output import print_json
 from labelstation.errors import IntegrityError
-from labelstation.security.audit import AuditTrail
+from labelstation.security.audit import DEFAULT_CHECKPOINT_EVERY, AuditTrail
 from labelstation.security.keys import ENV_KEY_FILE, FileKeyProvider, default_key_path
 from labelstation.store.db import ENV_URL, Database, DatabaseError
 
@@ -176,6 +176,14 @@ def _register_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         "--no-hmac",
         action="store_true",
         help="do not check checkpoint HMACs (no key at hand); a rewritten chain may then pass",
+    )
+    verify.add_argument(
+        "--checkpoint-every",
+        type=_positive,
+        default=DEFAULT_CHECKPOINT_EVERY,
+        metavar="N",
+        help="the site's checkpoint interval: a checkpoint must exist at every multiple of N "
+        f"(default {DEFAULT_CHECKPOINT_EVERY})",
     )
     verify.set_defaults(handler=_audit_verify)
 
@@ -338,17 +346,34 @@ def _os_user() -> str:
         return "unknown"
 
 
-def _trail(database: Database, key_file: Path | None, *, create_key: bool) -> AuditTrail:
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of entries >= 1")
+    return value
+
+
+def _trail(
+    database: Database,
+    key_file: Path | None,
+    *,
+    create_key: bool,
+    checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
+) -> AuditTrail:
     provider = FileKeyProvider(key_file or default_key_path(), create=create_key)
-    return AuditTrail(database, provider, _workstation())
+    return AuditTrail(database, provider, _workstation(), checkpoint_every=checkpoint_every)
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
     database = _open_migrated(args.db)
     try:
-        result = _trail(database, args.key_file, create_key=False).verify(
-            check_hmac=not args.no_hmac
+        trail = _trail(
+            database, args.key_file, create_key=False, checkpoint_every=args.checkpoint_every
         )
+        result = trail.verify(check_hmac=not args.no_hmac)
     finally:
         database.dispose()
     if args.json:

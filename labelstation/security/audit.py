@@ -579,6 +579,10 @@ class AuditTrail:
         """Walk the whole chain and report the first entry that was changed, deleted, inserted
         or reordered.
 
+        A checkpoint must exist at every multiple of ``checkpoint_every`` (so every station and
+        the verifier must use the same interval, a site constant: default 100); a missing one
+        is reported as deleted.
+
         Args:
             anchors: ``(seq, hash)`` heads recorded elsewhere (e-signatures, batch records); each
                 must still match the entry at that position.
@@ -600,7 +604,7 @@ class AuditTrail:
             key: bytes | None = None
             if check_hmac and checkpoints:
                 key = self._keys.key()
-            walker = _Walker(checkpoints, anchor_map, key)
+            walker = _Walker(checkpoints, anchor_map, key, self.checkpoint_every)
             try:
                 for row in self._stream(session):
                     walker.step(row, stored_head.seq if stored_head else 0)
@@ -670,7 +674,9 @@ class _Walker:
         checkpoints: list[Checkpoint],
         anchors: dict[int, list[str]],
         key: bytes | None,
+        every: int,
     ) -> None:
+        self.every = every
         self.checkpoints: dict[int, list[Checkpoint]] = {}
         for checkpoint in checkpoints:
             self.checkpoints.setdefault(checkpoint.seq, []).append(checkpoint)
@@ -727,6 +733,15 @@ class _Walker:
     def _check_anchors(self, seq: int, digest: str) -> None:
         for checkpoint in self.checkpoints.get(seq, ()):
             self._check_checkpoint(checkpoint, digest)
+        if seq % self.every == 0 and seq not in self.checkpoints:
+            # Written in the same transaction as entry seq, so it cannot be missing unless it
+            # was deleted -- the way to hide a rewritten chain from the HMAC check.
+            since = self.last_good_checkpoint + 1
+            raise _Failure(
+                since,
+                f"checkpoint at entry {seq} missing (deleted; the chain may have been rewritten "
+                f"between entries {since} and {seq})",
+            )
         for anchor in self.anchors.get(seq, ()):
             if anchor != digest:
                 raise _Failure(

@@ -473,3 +473,33 @@ def test_deleted_head_row_is_reported_and_blocks_appends(trail: AuditTrail, db: 
 def test_earlier_damage_is_named_before_a_missing_head_row(trail: AuditTrail, db: Database) -> None:
     attack(db, "DELETE FROM audit_head", "UPDATE audit_entry SET reason = 'x' WHERE seq = 4")
     expect(trail, 4, "audit entry 4: hash does not match its content (changed)")
+
+
+def test_rewritten_chain_with_checkpoints_deleted_is_caught(
+    trail: AuditTrail, db: Database
+) -> None:
+    rows = read_rows(db)
+    rows[16]["reason"] = "rewritten"
+    rehash(rows, 16)
+    write_rows(db, rows)
+    attack(db, "DELETE FROM audit_checkpoint WHERE seq >= 20")
+    expect(
+        trail,
+        11,
+        "checkpoint at entry 20 missing (deleted; the chain may have been rewritten between "
+        "entries 11 and 20)",
+    )
+    attack(db, "DELETE FROM audit_checkpoint")
+    expect(
+        trail,
+        1,
+        "checkpoint at entry 10 missing (deleted; the chain may have been rewritten between "
+        "entries 1 and 10)",
+    )
+
+
+def test_verifier_with_a_longer_interval_accepts_the_same_trail(
+    trail: AuditTrail, db: Database, audit_key: FileKeyProvider
+) -> None:
+    assert AuditTrail(db, audit_key, "QA", checkpoint_every=20).verify().ok
+    assert not AuditTrail(db, audit_key, "QA", checkpoint_every=5).verify().ok

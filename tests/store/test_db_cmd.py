@@ -373,3 +373,21 @@ def test_refusal_from_a_real_process_is_one_line_without_traceback(tmp_path: Pat
         "labelstation: error: database URL: scheme 'mysql' is not supported; expected "
         "sqlite:// or postgresql+psycopg://\n"
     )
+
+
+def test_verify_uses_the_site_checkpoint_interval(
+    db: Database, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fill(db, key_file, 20)  # checkpoints every 10
+    assert main(["audit", "verify", "--db", _url(db), "--checkpoint-every", "10"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "verify", "--db", _url(db), "--checkpoint-every", "7"]) == 2
+    assert capsys.readouterr().err == (
+        "labelstation: error: checkpoint at entry 7 missing (deleted; the chain may have been "
+        "rewritten between entries 1 and 7)\n"
+    )
+    for bad in ("0", "ten"):
+        with pytest.raises(SystemExit) as exc:
+            main(["audit", "verify", "--db", _url(db), "--checkpoint-every", bad])
+        assert exc.value.code == 2
+        assert f"{bad!r} is not a whole number of entries >= 1" in capsys.readouterr().err

@@ -133,6 +133,16 @@ class PrintJob:
             raise ValidationError(f"print job window: {window!r} is out of range; expected 1–99")
         if not labels:
             raise ValidationError("print job labels: 0 labels; expected at least 1")
+        wanted = fmt.field_numbers
+        for label in labels:
+            if set(label.fields) != wanted:
+                missing = sorted(wanted - set(label.fields))
+                extra = sorted(set(label.fields) - wanted)
+                raise ValidationError(
+                    f"print job label {label.serial!r} fields: missing {missing}, extra {extra}; "
+                    f"expected exactly the ^FN fields of {fmt.name} {sorted(wanted)} (a field "
+                    "left out prints the stored default)"
+                )
         serials = [label.serial for label in labels]
         if len(set(serials)) != len(serials):
             dup = next(s for s in serials if serials.count(s) > 1)

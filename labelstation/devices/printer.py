@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from labelstation.devices.status import PrinterIdentity, PrinterStatus
 from labelstation.errors import DeviceError, ValidationError
+from labelstation.render.zplimage import tokenize
 
 _FORMAT_NAME = re.compile(r"^[REBA]:[A-Z0-9_]{1,16}\.ZPL$")
 
@@ -40,6 +41,17 @@ class StoredFormat:
 
     name: str
     body: bytes
+
+    @property
+    def field_numbers(self) -> frozenset[int]:
+        """The ``^FNn`` field numbers the body declares (each label must fill every one)."""
+        numbers = set()
+        for command in tokenize(self.body):
+            if command.prefix == "^" and command.code == "FN":
+                digits = command.params.split(b'"', 1)[0].strip()
+                if digits.isdigit():
+                    numbers.add(int(digits))
+        return frozenset(numbers)
 
     def __post_init__(self) -> None:
         if not _FORMAT_NAME.match(self.name):

@@ -222,8 +222,16 @@ def test_job_refusals() -> None:
         PrintJob(connect("loop://"), FORMAT, labels(2), window=0)
     assert str(exc.value) == "print job window: 0 is out of range; expected 1–99"
     with pytest.raises(ValidationError) as exc:
-        PrintJob(connect("loop://"), FORMAT, [LabelData("A", {}), LabelData("A", {})])
-    assert str(exc.value) == "print job serials: 'A' occurs more than once; expected unique serials"
+        PrintJob(connect("loop://"), FORMAT, [labels(1)[0], labels(1)[0]])
+    assert str(exc.value) == (
+        "print job serials: 'SN00000' occurs more than once; expected unique serials"
+    )
+    with pytest.raises(ValidationError) as exc:
+        PrintJob(connect("loop://"), FORMAT, [LabelData("A", {1: "A", 3: "x"})])
+    assert str(exc.value) == (
+        "print job label 'A' fields: missing [2], extra [3]; expected exactly the ^FN fields "
+        "of R:CARTON.ZPL [1, 2] (a field left out prints the stored default)"
+    )
     with pytest.raises(ValidationError) as exc:
         PrintJob(connect("loop://"), FORMAT, [])
     assert str(exc.value) == "print job labels: 0 labels; expected at least 1"

@@ -807,8 +807,13 @@ _PDF_FONT: Final = "LabelStationSans"
 _PDF_FONT_BOLD: Final = "LabelStationSans-Bold"
 
 
-def _pdf_text(value: str) -> str:
-    """Escape for ReportLab paragraphs and make control characters visible (GS as <GS>)."""
+#: Longest cell text (after control characters are spelled out); a table row taller than a
+#: page cannot be laid out, and the CSV export holds every value in full anyway.
+_PDF_CELL_MAX: Final = 1200
+
+
+def _pdf_text(value: str, limit: int = _PDF_CELL_MAX) -> str:
+    """Make control characters visible (GS as <GS>), shorten to ``limit``, escape for ReportLab."""
     out: list[str] = []
     for char in value:
         code = ord(char)
@@ -819,6 +824,8 @@ def _pdf_text(value: str) -> str:
         else:
             out.append(char)
     text = "".join(out)
+    if len(text) > limit:
+        text = f"{text[:limit]} … [{len(text) - limit} more characters: see the CSV export]"
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
     )
@@ -846,7 +853,8 @@ def _write_pdf(
     if _PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(_PDF_FONT, str(font_path("sans"))))
         pdfmetrics.registerFont(TTFont(_PDF_FONT_BOLD, str(font_path("sans", bold=True))))
-    body = ParagraphStyle("cell", fontName=_PDF_FONT, fontSize=6.5, leading=8)
+    # CJK word wrap breaks anywhere: canonical JSON and hashes have no spaces to break at.
+    body = ParagraphStyle("cell", fontName=_PDF_FONT, fontSize=6.5, leading=8, wordWrap="CJK")
     head = ParagraphStyle("head", fontName=_PDF_FONT_BOLD, fontSize=7, leading=9)
     heading = ParagraphStyle("title", fontName=_PDF_FONT_BOLD, fontSize=13, leading=16)
     note = ParagraphStyle("note", fontName=_PDF_FONT, fontSize=8, leading=10)
@@ -867,7 +875,7 @@ def _write_pdf(
                     _pdf_text(f"{entry.action}\n{entry.object_type} {entry.object_id}"), body
                 ),
                 Paragraph(_pdf_text(change), body),
-                Paragraph(_pdf_text(entry.reason or ""), body),
+                Paragraph(_pdf_text(entry.reason or "", _PDF_CELL_MAX // 2), body),
                 Paragraph(_pdf_text(entry.workstation), body),
                 Paragraph("<br/>".join(entry.hash[i : i + 16] for i in range(0, 64, 16)), body),
             ]

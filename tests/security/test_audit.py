@@ -536,3 +536,33 @@ def test_pdf_export_is_readable_text(trail: AuditTrail, db: Database, tmp_path: 
     assert head.hash in packed
     assert "chain verified: 3 entries" in text
     assert trail.export_pdf(tmp_path / "again.pdf", title="Audit trail, line 3") == 3
+
+
+def test_pdf_export_lays_out_huge_values_and_points_to_the_csv(
+    trail: AuditTrail, db: Database, tmp_path: Path
+) -> None:
+    big = {"elements": [{"id": f"e{i}", "text": "x" * 50} for i in range(400)]}
+    with db.session() as session:
+        trail.append(
+            session,
+            actor_id="jdoe",
+            actor_name="Jane Doe",
+            action="template.import",
+            object_type="template",
+            object_id="CARTON-EU v1",
+            old=None,
+            new=big,
+            reason="\x07" * 700,  # spelled out as <U+0007>: far longer than it looks
+        )
+    target = tmp_path / "big.pdf"
+    assert trail.export_pdf(target) == 1
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    packed = "".join(text.split())
+    new_json = trail.entries()[0].new_json
+    assert new_json is not None
+    hidden = len("—\n→ ") + len(new_json) - 1200
+    assert f"[{hidden}morecharacters:seetheCSVexport]" in packed
+    assert f"[{700 * 8 - 600}morecharacters:seetheCSVexport]" in packed
+    assert '{"elements":[{"id":"e0","text":"xxxx' in packed

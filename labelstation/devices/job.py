@@ -135,9 +135,15 @@ class PrintJob:
             raise ValidationError("print job labels: 0 labels; expected at least 1")
         wanted = fmt.field_numbers
         for label in labels:
-            if set(label.fields) != wanted:
-                missing = sorted(wanted - set(label.fields))
-                extra = sorted(set(label.fields) - wanted)
+            if label.recall is not None and label.recalled_format != fmt.name:
+                raise ValidationError(
+                    f"print job label {label.serial!r} recall: recalls "
+                    f"{label.recalled_format}; expected {fmt.name}, the job's stored format"
+                )
+            have = label.field_numbers
+            if have != wanted:
+                missing = sorted(wanted - have)
+                extra = sorted(have - wanted)
                 raise ValidationError(
                     f"print job label {label.serial!r} fields: missing {missing}, extra {extra}; "
                     f"expected exactly the ^FN fields of {fmt.name} {sorted(wanted)} (a field "

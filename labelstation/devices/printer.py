@@ -14,12 +14,12 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from labelstation.devices.status import PrinterIdentity, PrinterStatus
 from labelstation.errors import DeviceError, ValidationError
-from labelstation.render.zplimage import tokenize
+from labelstation.render.zplimage import stored_format_path, tokenize
 
 _FORMAT_NAME = re.compile(r"^[REBA]:[A-Z0-9_]{1,16}\.ZPL$")
 
@@ -45,13 +45,31 @@ class StoredFormat:
     @property
     def field_numbers(self) -> frozenset[int]:
         """The ``^FNn`` field numbers the body declares (each label must fill every one)."""
-        numbers = set()
-        for command in tokenize(self.body):
-            if command.prefix == "^" and command.code == "FN":
-                digits = command.params.split(b'"', 1)[0].strip()
-                if digits.isdigit():
-                    numbers.add(int(digits))
-        return frozenset(numbers)
+        return _field_numbers(self.body)
+
+    @classmethod
+    def from_zpl(cls, zpl: bytes | str) -> StoredFormat:
+        """Take apart ``^XA^DFR:NAME.ZPL^FS … ^XZ`` (as :func:`~labelstation.render.zpl.
+        zpl_stored_format` makes it) into name and body.
+
+        Raises:
+            ValidationError: not exactly one ``^DF`` format.
+        """
+        data = zpl.encode("utf-8") if isinstance(zpl, str) else bytes(zpl)
+        commands = tokenize(data)
+        codes = [c.code for c in commands if c.prefix == "^"]
+        if codes.count("DF") != 1 or codes[:1] != ["XA"] or codes[-1:] != ["XZ"]:
+            raise ValidationError(
+                f"stored format ZPL: {data[:60]!r} is not one ^XA^DF… ^XZ format; expected "
+                "^XA^DFR:NAME.ZPL^FS, the body, ^XZ"
+            )
+        df = next(i for i, c in enumerate(commands) if c.prefix == "^" and c.code == "DF")
+        rest = commands[df + 1 : -1]
+        if rest and rest[0].prefix == "^" and rest[0].code == "FS":
+            rest = rest[1:]
+        while rest and rest[-1].prefix == "" and not rest[-1].raw.strip():
+            rest = rest[:-1]
+        return cls(stored_format_path(commands[df].params), b"".join(c.raw for c in rest))
 
     def __post_init__(self) -> None:
         if not _FORMAT_NAME.match(self.name):
@@ -76,15 +94,20 @@ class StoredFormat:
 
 @dataclass(frozen=True)
 class LabelData:
-    """One label of a job: its serial (for reporting) and its ``^FN`` field values.
+    """One label of a job: its serial (for reporting) and what fills the format's fields.
+
+    Either ``fields`` (the driver builds the recall) or ``recall`` (a complete recall format
+    made by the ZPL emitter, :func:`labelstation.render.zpl.zpl_recall`, sent as it is).
 
     Attributes:
         serial: the host-allocated serial this label carries (named in fault reports).
         fields: field number (1–9999) → value, exactly as it must reach the printer.
+        recall: ``^XA^XFR:NAME.ZPL^FS^FN1…^FS…^XZ`` bytes, or None.
     """
 
     serial: str
-    fields: Mapping[int, str]
+    fields: Mapping[int, str] = field(default_factory=dict)
+    recall: bytes | None = None
 
     def __post_init__(self) -> None:
         for number, value in self.fields.items():
@@ -100,6 +123,55 @@ class LabelData:
                         f"position {pos}; expected no ^ or ~ (command prefixes) and no "
                         "control characters (encode them with ^FH hex in the format)"
                     )
+        if self.recall is not None:
+            if self.fields:
+                raise ValidationError(
+                    f"label {self.serial!r}: has both fields and a recall; expected one of them"
+                )
+            self._check_recall(self.recall)
+
+    def _check_recall(self, recall: bytes) -> None:
+        commands = tokenize(recall)
+        codes = [c.code for c in commands if c.prefix == "^"]
+        problem = None
+        if any(c.prefix == "~" for c in commands):
+            problem = "contains a ~ control command"
+        elif codes[:1] != ["XA"] or codes[-1:] != ["XZ"] or codes.count("XA") != 1:
+            problem = "is not one format ^XA … ^XZ"
+        elif codes.count("XF") != 1:
+            problem = "does not recall exactly one stored format (^XF)"
+        elif any(code in codes for code in ("DF", "SN", "SF")):
+            problem = "stores a format or counts serials (^DF, ^SN, ^SF)"
+        if problem is not None:
+            raise ValidationError(
+                f"label {self.serial!r} recall: {recall[:60]!r} {problem}; expected "
+                "^XA^XFR:NAME.ZPL^FS, ^FNn fields, ^XZ"
+            )
+
+    @property
+    def field_numbers(self) -> frozenset[int]:
+        """The field numbers this label fills."""
+        if self.recall is None:
+            return frozenset(self.fields)
+        return _field_numbers(self.recall)
+
+    @property
+    def recalled_format(self) -> str | None:
+        """The stored-format name a ``recall`` recalls (None without a recall)."""
+        if self.recall is None:
+            return None
+        xf = next(c for c in tokenize(self.recall) if c.prefix == "^" and c.code == "XF")
+        return stored_format_path(xf.params)
+
+
+def _field_numbers(zpl: bytes) -> frozenset[int]:
+    numbers = set()
+    for command in tokenize(zpl):
+        if command.prefix == "^" and command.code == "FN":
+            digits = command.params.split(b'"', 1)[0].strip()
+            if digits.isdigit():
+                numbers.add(int(digits))
+    return frozenset(numbers)
 
 
 class PrinterDriver(Protocol):

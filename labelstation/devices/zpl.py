@@ -26,7 +26,7 @@ import serial
 
 from labelstation.devices.printer import LabelData, LinkLost, StoredFormat, register_language
 from labelstation.devices.status import PrinterIdentity, PrinterStatus
-from labelstation.errors import DeviceError, DeviceTimeout
+from labelstation.errors import DeviceError, DeviceTimeout, ValidationError
 
 STX = 0x02
 ETX = 0x03
@@ -337,7 +337,19 @@ class ZplDriver:
         self.send(b"^XA^DF" + fmt.name.encode("ascii") + b"^FS" + fmt.body + b"^XZ")
 
     def label_bytes(self, fmt: StoredFormat, label: LabelData) -> bytes:
-        """``^XF`` recall of ``fmt`` with ``^FNn^FD…^FS`` per field, values as UTF-8."""
+        """``^XF`` recall of ``fmt`` with ``^FNn^FD…^FS`` per field, values as UTF-8 (or the
+        label's own ``recall``, checked to recall ``fmt``).
+
+        Raises:
+            ValidationError: the label's recall recalls another format.
+        """
+        if label.recall is not None:
+            if label.recalled_format != fmt.name:
+                raise ValidationError(
+                    f"label {label.serial!r} recall: recalls {label.recalled_format}; "
+                    f"expected {fmt.name}"
+                )
+            return label.recall
         parts = [b"^XA^XF", fmt.name.encode("ascii"), b"^FS"]
         for number in sorted(label.fields):
             parts += [b"^FN", str(number).encode("ascii"), b"^FD"]

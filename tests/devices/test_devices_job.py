@@ -9,7 +9,7 @@ import pytest
 from devices_support import FAST, FORMAT, SimFactory, connect, labels
 
 from labelstation.devices.job import JobEvent, JobSnapshot, JobState, LabelState, PrintJob
-from labelstation.devices.printer import LabelData, open_printer
+from labelstation.devices.printer import LabelData, StoredFormat, open_printer
 from labelstation.devices.sim.printer import (
     PrintedLabel,
     PrinterModel,
@@ -325,3 +325,83 @@ def test_unseen_restart_on_a_serial_line_is_caught_by_the_memory_check(tmp_path:
         assert snap.count(LabelState.PRINTED) == 60
         whole = [_serial_printed(p) for p in sim.printer.printed if not p.stored_format_missing]
         assert whole == [x.serial for x in items]
+
+
+def _emitted_labels(count: int) -> tuple[StoredFormat, list[LabelData]]:
+    """A stored format and recalls made by the ZPL emitter from display lists."""
+    from labelstation.render.zpl import zpl_recall, zpl_stored_format
+    from labelstation.symbols import encode, symbology
+    from labelstation.symbols.geometry import content_size
+    from labelstation.template.displaylist import DisplayList, Symbol
+
+    def display_list(serial: str) -> DisplayList:
+        data = "010950600013435217271231" + "10" + LOT + GS + "21" + serial
+        info = symbology("gs1-datamatrix")
+        enc = encode("gs1-datamatrix", data)
+        module = 4 * 25.4 / 203
+        cw, ch = content_size(enc, module, 12.0)
+        qz = info.quiet_zone_modules * module
+        symbol = Symbol(
+            x=2.0, y=2.0, w=cw + 2 * qz, h=ch + 2 * qz, kind="gs1-datamatrix", data=data,
+            symbology_id=info.symbology_id, hri=enc.hri, module=module, height=12.0,
+            quiet_zone=qz, show_hri=False, rotation=0, key="dm", variable=True,
+        )  # fmt: skip
+        return DisplayList(60.0, 40.0, (symbol,), dpi=203)
+
+    first = display_list("SN00000")
+    fmt = StoredFormat.from_zpl(zpl_stored_format(first, 203, name="carton1"))
+    items = [
+        LabelData(
+            f"SN{i:05d}", recall=zpl_recall(display_list(f"SN{i:05d}"), name="carton1").encode()
+        )
+        for i in range(count)
+    ]
+    return fmt, items
+
+
+GS = "\x1d"
+LOT = "_%&'()*+,-./:;<=>?!\""  # CSET 82 punctuation, 20 characters (the most AI 10 takes)
+
+
+def test_emitter_stored_format_and_recalls_print_and_decode(
+    tmp_path: Path, make_sim: SimFactory
+) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    fmt, items = _emitted_labels(3)
+    assert fmt.name == "R:CARTON1.ZPL"
+    assert fmt.field_numbers == frozenset({1})
+    sim = make_sim(out_dir=tmp_path)
+    job = PrintJob(connect(sim.url), fmt, items)
+    job.start()
+    assert job.wait(timeout=30).state is JobState.DONE
+    for i in range(3):
+        with Image.open(tmp_path / f"label-{i + 1:06d}.png") as image:
+            (result,) = zxingcpp.read_barcodes(image)
+        assert result.symbology_identifier == "]d2"
+        assert bytes(result.bytes).decode("latin-1") == (
+            "010950600013435217271231" + "10" + LOT + GS + f"21SN{i:05d}"
+        )
+
+
+def test_recall_refusals() -> None:
+    _, items = _emitted_labels(1)
+    with pytest.raises(ValidationError) as exc:
+        PrintJob(connect("loop://"), FORMAT, items)
+    assert str(exc.value) == (
+        "print job label 'SN00000' recall: recalls R:CARTON1.ZPL; expected R:CARTON.ZPL, the "
+        "job's stored format"
+    )
+    with pytest.raises(ValidationError) as exc:
+        LabelData("X", recall=b"^XA^XFR:A.ZPL^FS^FN1^FDx^FS~JA^XZ")
+    assert str(exc.value) == (
+        "label 'X' recall: b'^XA^XFR:A.ZPL^FS^FN1^FDx^FS~JA^XZ' contains a ~ control command; "
+        "expected ^XA^XFR:NAME.ZPL^FS, ^FNn fields, ^XZ"
+    )
+    with pytest.raises(ValidationError) as exc:
+        StoredFormat.from_zpl("^XA^FO1,1^FDx^FS^XZ")
+    assert str(exc.value) == (
+        "stored format ZPL: b'^XA^FO1,1^FDx^FS^XZ' is not one ^XA^DF… ^XZ format; expected "
+        "^XA^DFR:NAME.ZPL^FS, the body, ^XZ"
+    )

@@ -39,8 +39,12 @@ from labelstation.devices.sim.link import LinkServer
 from labelstation.devices.status import PrinterStatus
 from labelstation.devices.zpl import format_directory, format_host_status
 from labelstation.errors import RenderError, ValidationError
-from labelstation.render.zplimage import _format_name as _format_name  # same normalisation
-from labelstation.render.zplimage import merge_stored_formats, render_zpl_png, tokenize
+from labelstation.render.zplimage import (
+    merge_stored_formats,
+    render_zpl_png,
+    stored_format_path,
+    tokenize,
+)
 
 #: Faults the simulator can inject, by name.
 FAULTS: tuple[str, ...] = (
@@ -391,7 +395,7 @@ class VirtualPrinter:
         codes = [c.code for c in commands if c.prefix == "^"]
         if "DF" in codes:
             params = next(c.params for c in commands if c.prefix == "^" and c.code == "DF")
-            name = _format_name(params)
+            name = stored_format_path(params)
             used = sum(len(v) for k, v in self._state.stored.items() if k != name)
             if used + len(fmt) > self.model.memory_kb * 1024:
                 self.log.append(f"out of memory: ^DF{name} ({len(fmt)} bytes) not stored")
@@ -400,7 +404,7 @@ class VirtualPrinter:
             return b""
         if "HW" in codes:
             params = next(c.params for c in commands if c.prefix == "^" and c.code == "HW")
-            pattern = _format_name(params) if params else "R:*.*"
+            pattern = stored_format_path(params) if params else "R:*.*"
             device = pattern.split(":", 1)[0] + ":"
             entries = [
                 (name, len(body))
@@ -420,7 +424,7 @@ class VirtualPrinter:
         zpl = fmt
         if "XF" in codes:
             params = next(c.params for c in commands if c.prefix == "^" and c.code == "XF")
-            stored = self._state.stored.get(_format_name(params))
+            stored = self._state.stored.get(stored_format_path(params))
             if stored is None:
                 missing = True  # a real printer prints the recall's fields only
             else:

@@ -66,7 +66,7 @@ def trail(db: Database, audit_key: FileKeyProvider) -> AuditTrail:
     return AuditTrail(db, audit_key, "LINE-3 WS-1", clock=TickClock(), checkpoint_every=10)
 
 
-def test_empty_trail_verifies_with_genesis_head(trail: AuditTrail) -> None:
+def test_empty_trail_verifies_and_exports(trail: AuditTrail, tmp_path: Path) -> None:
     assert trail.head() == ChainHead(0, GENESIS_HASH)
     result = trail.verify()
     assert result == VerifyResult(
@@ -79,6 +79,10 @@ def test_empty_trail_verifies_with_genesis_head(trail: AuditTrail) -> None:
         head=ChainHead(0, GENESIS_HASH),
     )
     assert trail.checkpoint() is None
+    assert trail.export_csv(tmp_path / "empty.csv") == 0
+    assert (tmp_path / "empty.csv").read_bytes() == (",".join(CSV_COLUMNS) + "\r\n").encode()
+    assert trail.export_pdf(tmp_path / "empty.pdf") == 0
+    assert (tmp_path / "empty.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_append_records_who_when_what_why_where(trail: AuditTrail, db: Database) -> None:

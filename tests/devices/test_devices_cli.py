@@ -169,6 +169,7 @@ def test_simulator_over_a_pty_with_a_fault_plan(tmp_path: Path) -> None:
             "printed": 2,
             "labels_in_buffer": 3,
             "stored_formats": ["R:CARTON.ZPL"],
+            "objects": [],
         }
     finally:
         sim.stop()

@@ -255,7 +255,7 @@ def test_control_channel(make_sim: SimFactory) -> None:
     assert lines[0] == "ok"
     assert lines[1] == (
         '{"state": ["ribbon out", "paused"], "printed": 0, "labels_in_buffer": 0, '
-        '"stored_formats": []}'
+        '"stored_formats": [], "objects": []}'
     )
     assert lines[2] == (
         "error: command 'jam' is unknown; expected a fault (" + ", ".join(FAULTS) + "), "

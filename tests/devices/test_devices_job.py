@@ -405,3 +405,37 @@ def test_recall_refusals() -> None:
         "stored format ZPL: b'^XA^FO1,1^FDx^FS^XZ' is not one ^XA^DF… ^XZ format; expected "
         "^XA^DFR:NAME.ZPL^FS, the body, ^XZ"
     )
+
+
+def test_font_download_then_text_recalls_print_with_the_font(
+    tmp_path: Path, make_sim: SimFactory
+) -> None:
+    from labelstation.render.zpl import zpl_font_downloads, zpl_recall, zpl_stored_format
+    from labelstation.template.displaylist import DisplayList, TextRun
+
+    def display_list(text: str) -> DisplayList:
+        run = TextRun(x=2.0, y=2.0, w=56.0, text=text, size_pt=10, key="t", variable=True)
+        return DisplayList(60.0, 20.0, (run,), dpi=203)
+
+    texts = ["Ibuprofène 400 mg", "Ελληνικά ^~\\ 100%"]
+    sim = make_sim(out_dir=tmp_path)
+    driver = connect(sim.url)()
+    try:
+        driver.send(zpl_font_downloads(display_list(texts[0])))
+    finally:
+        driver.close()
+    fmt = StoredFormat.from_zpl(zpl_stored_format(display_list(texts[0]), 203, name="txt"))
+    items = [
+        LabelData(f"S{i}", recall=zpl_recall(display_list(t), name="txt").encode())
+        for i, t in enumerate(texts)
+    ]
+    job = PrintJob(connect(sim.url), fmt, items)
+    job.start()
+    assert job.wait(timeout=60).state is JobState.DONE
+    assert sim.printer.state()["objects"] == ["E:LSSANS.TTF"]
+    from PIL import Image
+
+    for n in (1, 2):
+        assert not (tmp_path / f"label-{n:06d}.error.txt").exists()
+        with Image.open(tmp_path / f"label-{n:06d}.png") as image:
+            assert image.convert("L").getextrema()[0] == 0  # the text is there, in black

@@ -187,6 +187,7 @@ class VirtualPrinter:
         self._generation = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._engine, name="sim-printer", daemon=True)
+        self._objects: dict[str, bytes] = {}  # ~DY downloads (fonts) by name, in flash
         self.printed: list[PrintedLabel] = []
         self.log: list[str] = []
         self.on_drop: Callable[[], None] | None = None
@@ -304,6 +305,7 @@ class VirtualPrinter:
                 "printed": self._state.printed_total,
                 "labels_in_buffer": status.labels_in_printer,
                 "stored_formats": sorted(self._state.stored),
+                "objects": sorted(self._objects),
             }
 
     def wait_printed(self, count: int, timeout: float) -> bool:
@@ -330,6 +332,11 @@ class VirtualPrinter:
                     if len(self._rx) < tilde + 3:
                         break
                     code = bytes(self._rx[tilde + 1 : tilde + 3]).upper()
+                    if code == b"DY":
+                        taken = self._download(tilde)
+                        if taken is None:
+                            break  # the rest of the download has not arrived yet
+                        continue
                     del self._rx[tilde : tilde + 3]
                     replies.append(self._control_command(code))
                 elif end != -1:
@@ -342,6 +349,34 @@ class VirtualPrinter:
                     break
             self._lock.notify_all()
         return b"".join(replies)
+
+    def _download(self, tilde: int) -> int | None:
+        """Take a ``~DYd:f,b,x,t,w,data`` object download (fonts) whole; None until it is.
+
+        Objects go to flash (``E:``) and survive a power cycle; labels are imaged with them.
+        """
+        rx = self._rx
+        pos = tilde + 3
+        for _ in range(5):
+            comma = rx.find(b",", pos)
+            if comma == -1:
+                return None
+            pos = comma + 1
+        params = bytes(rx[tilde + 3 : pos]).decode("latin-1").split(",")
+        name, kind, ext, total = params[0].upper(), params[1].upper(), params[2].upper(), params[3]
+        if not total.isdigit():
+            self.log.append(f"~DY with total bytes {total!r} ignored")
+            del rx[tilde : tilde + 3]
+            return 0
+        size = int(total) * (2 if kind == "A" else 1)
+        if len(rx) < pos + size:
+            return None
+        if ":" not in name:
+            name = "R:" + name
+        suffix = {"T": ".TTF", "E": ".TTE", "B": ".FNT", "G": ".GRF", "P": ".PNG"}.get(ext, "")
+        self._objects[name + suffix] = bytes(rx[tilde : pos + size])
+        del rx[tilde : pos + size]
+        return size
 
     def _control_command(self, code: bytes) -> bytes:
         s = self._state
@@ -479,7 +514,8 @@ class VirtualPrinter:
             stem.with_suffix(".zpl").write_bytes(label.zpl)
             if self.write_png and not label.stored_format_missing:
                 try:
-                    png = render_zpl_png(label.zpl, self.model.dpi)
+                    fonts = b"".join(self._objects.values())
+                    png = render_zpl_png(fonts + label.zpl, self.model.dpi)
                 except RenderError as exc:
                     stem.with_suffix(".error.txt").write_text(str(exc), encoding="utf-8")
                 else:

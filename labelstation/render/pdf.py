@@ -33,7 +33,6 @@ from reportlab.pdfgen.canvas import Canvas
 
 from labelstation.errors import LabelStationError, RenderError
 from labelstation.resources import font_path, resource_path
-from labelstation.symbols import encode
 from labelstation.symbols.geometry import HRI_FONT, hri_size_pt, row_heights
 from labelstation.template.displaylist import (
     Box,
@@ -312,7 +311,7 @@ def _text(canvas: Canvas, p: TextRun) -> None:
 
 
 def _symbol(canvas: Canvas, p: Symbol) -> None:
-    enc = encode(p.kind, p.data)
+    enc = p.encoded()
     module = p.module
     heights = row_heights(enc, module, p.height)
     ox, oy = p.quiet_zone, (p.quiet_zone if enc.is_2d else 0.0)

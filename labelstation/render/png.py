@@ -27,7 +27,6 @@ from PIL import ImageDraw
 
 from labelstation.errors import LabelStationError, RenderError
 from labelstation.resources import resource_path
-from labelstation.symbols import encode
 from labelstation.symbols.geometry import HRI_FONT, hri_size_pt, module_dots, row_heights
 from labelstation.template.displaylist import (
     Box,
@@ -222,7 +221,7 @@ def _text(canvas: PILImage.Image, p: TextRun, dpi: int) -> None:
 
 
 def _symbol(canvas: PILImage.Image, p: Symbol, dpi: int) -> None:
-    enc = encode(p.kind, p.data)
+    enc = p.encoded()
     m = module_dots(p.module, dpi)
     qz = mm_to_dots(p.quiet_zone, dpi)
     heights = [round(h) for h in row_heights(enc, m, mm_to_dots(p.height, dpi))]

@@ -19,6 +19,8 @@ what is left is ``not_found`` (intended, not decoded) or ``extra`` (decoded, not
 Position delta: decoded centre minus intended centre of the module area, in mm. Across the
 bars of a linear symbol it is exact; along the bars a reader only reports the scan lines it
 used, so the delta is 0 when those lie within the bars, else the distance to the bars' end.
+A stacked symbol (GS1 DataBar Expanded Stacked) is read segment by segment and a reader
+reports where it found some of them, so both deltas follow that rule: 0 inside the module area.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import zxingcpp
 from PIL import Image as PILImage
 
 from labelstation.errors import RenderError
-from labelstation.symbols import encode, kinds, symbology
+from labelstation.symbols import kinds, symbology
 from labelstation.symbols.geometry import content_size, module_dots
 from labelstation.template.displaylist import DisplayList, Symbol
 from labelstation.units import MM_PER_INCH, mm_to_dots
@@ -138,6 +140,7 @@ class _Intent:
     symbol: Symbol
     expected: str
     linear: bool
+    stacked: bool
     box: tuple[float, float, float, float]  # content area x0, y0, x1, y1 in mm
     outer: tuple[float, float, float, float]  # symbol box incl. quiet zones and HRI
 
@@ -155,7 +158,7 @@ def _formats() -> zxingcpp.BarcodeFormats:
 
 def _content_box(s: Symbol, dpi: int) -> tuple[float, float, float, float]:
     """The module area of ``s`` in label mm, following symbols.geometry at ``dpi``."""
-    enc = encode(s.kind, s.data)
+    enc = s.encoded()
     module = module_dots(s.module, dpi) * MM_PER_INCH / dpi
     bar = mm_to_dots(s.height, dpi) * MM_PER_INCH / dpi
     cw, ch = content_size(enc, module, bar)
@@ -195,15 +198,22 @@ def _decode(image: PILImage.Image, dpi: int) -> list[_Decode]:
     return out
 
 
+def _outside(value: float, low: float, high: float) -> float:
+    """0 when ``value`` lies in ``[low, high]``, else its signed distance to the nearer end."""
+    return 0.0 if low <= value <= high else (value - high if value > high else value - low)
+
+
 def _delta(intent: _Intent, d: _Decode) -> tuple[float, float]:
     cx, cy = intent.centre
     dx, dy = d.cx - cx, d.cy - cy
+    x0, y0, x1, y1 = intent.box
+    if intent.stacked:
+        return _outside(d.cx, x0, x1), _outside(d.cy, y0, y1)
     if intent.linear:
-        x0, y0, x1, y1 = intent.box
         if intent.symbol.rotation in (0, 180):  # bars vertical: y is along the bars
-            dy = 0.0 if y0 <= d.cy <= y1 else (d.cy - y1 if d.cy > y1 else d.cy - y0)
+            dy = _outside(d.cy, y0, y1)
         else:
-            dx = 0.0 if x0 <= d.cx <= x1 else (d.cx - x1 if d.cx > x1 else d.cx - x0)
+            dx = _outside(d.cx, x0, x1)
     return dx, dy
 
 
@@ -242,6 +252,7 @@ def verify_symbols(
                 symbol=s,
                 expected=info.expected_decode(s.data),
                 linear=not info.is_2d,
+                stacked=not info.is_2d and len(s.encoded().modules) > 1,
                 box=_content_box(s, dpi),
                 outer=(s.x, s.y, s.x + s.w, s.y + s.h),
             )

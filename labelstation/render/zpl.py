@@ -7,8 +7,10 @@ sent once with :func:`zpl_stored_format` (``^DFR:NAME.ZPL``) and every label aft
 :func:`render_zpl` gives the same label as one self-contained format.
 
 Barcodes use the printer's native commands, so they print at full printer resolution:
-``^BX`` Data Matrix (GS1: FNC1 as ``_1`` first and as separator), ``^BC`` Code 128 with
-explicit subset switching and ``>8`` FNC1 (GS1-128, HIBC LIC/PAS), ``^BQ`` QR, ``^BE`` EAN-13,
+``^BX`` Data Matrix (GS1: FNC1 as ``_1`` first and as separator; the encoder's columns and
+rows, and aspect ratio 2 for a rectangle), ``^BC`` Code 128 with explicit subset switching and
+``>8`` FNC1 (GS1-128, HIBC LIC/PAS), ``^BQ`` QR (``^FD`` starts with the error correction
+level the symbol's ``ecc`` option chose, ``MA,`` by default), ``^BE`` EAN-13,
 ``^BU`` UPC-A, ``^B2`` ITF-14. ZPL cannot put FNC1 in first position of a QR Code, so
 ``gs1-qr`` is refused here (print it from the PDF path, or choose GS1 DataMatrix).
 
@@ -42,6 +44,11 @@ Geometry: ``^FO`` is the top-left of the printed field after rotation, like the 
 first module lies where :mod:`labelstation.symbols.geometry` puts it, with whole-dot modules,
 so preview and print place every module on the same dot (``^BQ``'s own 9-dot top offset is
 taken off).
+
+Orientation: every format carries ``^PO``: ``N``, or ``I`` when the display list is
+``inverted`` (stock orientation 180), so the printer turns the whole label; the fields are
+placed as a person reads the label, like the preview. zplkit ignores ``^PO`` when imaging,
+so an image of the ZPL is compared with the upright preview either way.
 """
 
 from __future__ import annotations
@@ -63,7 +70,7 @@ from PIL import ImageFont
 from labelstation.errors import RenderError
 from labelstation.gs1.checkdigit import check_digit
 from labelstation.resources import font_path, resource_path
-from labelstation.symbols import encode, symbology
+from labelstation.symbols import symbology
 from labelstation.symbols.geometry import HRI_FONT, hri_size_pt, module_dots, row_heights
 from labelstation.template.displaylist import (
     Box,
@@ -184,7 +191,7 @@ class _Field:
     value: str  # the content in ZPL syntax, before ^FH escaping
     block: bool  # the field uses ^FB (backslashes doubled)
     latin1: bool = False  # barcode data: one ISO 8859-1 byte per character
-    prefix: str = ""  # ZPL syntax before the value (``MA,`` for QR), never escaped
+    prefix: str = ""  # ZPL syntax before the value (``MA,``/``QA,`` for QR), never escaped
     variable: bool = False
     key: str = ""
 
@@ -469,7 +476,9 @@ def _symbol_value(symbol: Symbol) -> tuple[str, str]:
         return _code128_data(symbol.data, gs1=kind == "gs1-128", what=_what(symbol)), ""
     if kind == "qr":
         _check_latin1(symbol)
-        return symbol.data, "MA,"
+        # ^FD's first letter is the error correction level (H, Q, M, L), the second the input
+        # mode (A: automatic); the encoder used the same level, so sizes agree.
+        return symbol.data, f"{symbol.option('ecc', 'M')}A,"
     if kind == "ean13":
         return _digits(symbol, 13)[:12], ""
     if kind == "upca":
@@ -491,7 +500,11 @@ def _symbol_value(symbol: Symbol) -> tuple[str, str]:
 def _symbol_command(kind: str, o: str, m: int, bar_h: int, cols: int, rows: int) -> str:
     """The ZPL barcode command (with its ^BY) for ``kind``; ``_symbol_value`` vetted the kind."""
     if kind in ("gs1-datamatrix", "datamatrix", "hibc-datamatrix"):
-        return f"^BX{o},{m},200,{cols},{rows},,{ZPL_ESCAPE_BX}"
+        # columns and rows are the encoder's, so the printer builds the very symbol the
+        # preview drew; a rectangle also needs the aspect-ratio parameter 2 (1, square, is
+        # the default and is left out, so square symbols print as they always did)
+        aspect = ",2" if cols != rows else ""
+        return f"^BX{o},{m},200,{cols},{rows},,{ZPL_ESCAPE_BX}{aspect}"
     if kind == "qr":
         return f"^BQ{o},2,{m}"
     if kind == "ean13":
@@ -507,7 +520,7 @@ def _hri_text(symbol: Symbol) -> str:
     """The HRI the preview draws under a linear symbol ("" when none)."""
     if not symbol.show_hri or symbology(symbol.kind).is_2d:
         return ""
-    return symbol.hri or encode(symbol.kind, symbol.data).hri
+    return symbol.hri or symbol.encoded().hri
 
 
 def _symbol_fields(symbol: Symbol, dpi: int) -> list[_Field]:
@@ -519,7 +532,7 @@ def _symbol_fields(symbol: Symbol, dpi: int) -> list[_Field]:
     width if wider); a rotated symbol is the upright tile turned about its top-left corner.
     """
     value, prefix = _symbol_value(symbol)
-    enc = encode(symbol.kind, symbol.data)
+    enc = symbol.encoded()
     m = module_dots(symbol.module, dpi)
     qz = mm_to_dots(symbol.quiet_zone, dpi)
     bar_h = max(1, mm_to_dots(symbol.height, dpi))
@@ -698,8 +711,13 @@ def _fields(display_list: DisplayList, dpi: int) -> list[_Field]:
 
 
 def _setup(display_list: DisplayList, dpi: int) -> str:
+    """Character set, label size, home and print orientation of every format.
+
+    ``^PO`` is always written, ``N`` included: the orientation is the stock's, so a format
+    never depends on what an earlier job left set on the printer.
+    """
     width, height = mm_to_dots(display_list.width, dpi), mm_to_dots(display_list.height, dpi)
-    return f"^CI28^PW{width}^LL{height}^LH0,0"
+    return f"^CI28^PW{width}^LL{height}^LH0,0^PO{'I' if display_list.inverted else 'N'}"
 
 
 def _format_path(name: str) -> str:

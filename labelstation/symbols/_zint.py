@@ -22,6 +22,9 @@ from labelstation.udi.hibc import check_character
 
 _ROW_BYTES = 144  # zint's encoded_data rows are 1152 bits wide
 _QR_ECC = {"L": 1, "M": 2, "Q": 3, "H": 4}
+#: zint's ``option_2`` size numbers of the six ECC 200 rectangles, smallest first
+#: (8×18, 8×32, 12×26, 12×36, 16×36, 16×48; rows × columns).
+_DM_RECTANGLES = (25, 26, 27, 28, 29, 30)
 
 
 def _refuse(info: SymbologyInfo, data: str, exc: Exception) -> ValidationError:
@@ -131,24 +134,77 @@ def encode_gs1(symbology: zint.Symbology, allowed: set[str]) -> Encoder:
             symbol.symbology = zint.Symbology.DBAR_EXPSTK
             columns = options.get("columns")
             if columns is not None:
-                symbol.option_2 = int(columns)
+                if (
+                    isinstance(columns, bool)
+                    or not isinstance(columns, int)
+                    or not (1 <= columns <= 11)
+                ):
+                    raise ValidationError(
+                        f"{info.kind} option 'columns' {columns!r}: expected a whole number "
+                        "of segment pairs per row from 1 to 11"
+                    )
+                symbol.option_2 = columns
         symbol.input_mode = zint.InputMode.GS1
         _apply_2d_options(info, symbol, options)
-        _encode(info, data, symbol, bracketed(pairs))
+        text = bracketed(pairs)
+        _encode(info, data, symbol, text)
+        if options.get("rectangular", False):
+            symbol = _rectangle(info, data, symbol, text)
         return _finish(info, data, symbol, human_readable(pairs), options)
 
     return _encoder
 
 
 def _apply_2d_options(info: SymbologyInfo, symbol: zint.Symbol, options: Mapping[str, Any]) -> None:
+    """Set zint's Data Matrix shape and QR error correction from ``options``.
+
+    Data Matrix is always encoded square here (the data is checked on the square symbol first,
+    so zint's own message names a data fault); :func:`_rectangle` then re-encodes it in the
+    smallest ECC 200 rectangle when ``rectangular`` is set, because zint left to itself picks
+    whichever of square or rectangle is smaller, and a template that asks for a rectangle
+    (a narrow carton flap) must get one.
+    """
     if "DataMatrix" in info.zxing_formats:
-        if not options.get("rectangular", False):
-            symbol.option_3 = zint.DataMatrixOptions.SQUARE
+        rectangular = options.get("rectangular", False)
+        if not isinstance(rectangular, bool):
+            raise ValidationError(
+                f"{info.kind} option 'rectangular' {rectangular!r}: expected true or false"
+            )
+        symbol.option_3 = zint.DataMatrixOptions.SQUARE
     elif "QRCode" in info.zxing_formats:
         ecc = options.get("ecc", "M")
         if ecc not in _QR_ECC:
             raise ValidationError(f"{info.kind} option 'ecc' {ecc!r}: expected one of L, M, Q, H")
         symbol.option_1 = _QR_ECC[ecc]
+
+
+def _rectangle(info: SymbologyInfo, data: str, square: zint.Symbol, text: str) -> zint.Symbol:
+    """Re-encode ``square``'s input in the smallest ECC 200 rectangle that holds it.
+
+    Raises:
+        ValidationError: the data is too long for the largest rectangle (16×48), naming the
+            kind, the data and the square size it needs.
+    """
+    for size in _DM_RECTANGLES:
+        symbol = _new_symbol(square.symbology)
+        symbol.input_mode = square.input_mode
+        symbol.eci = square.eci
+        symbol.option_2 = size
+        try:
+            symbol.encode(text)
+        except RuntimeError:
+            continue  # does not fit this rectangle: try the next larger one
+        return symbol
+    cls = (
+        GS1Error
+        if info.is_gs1
+        else (UDIError if info.kind.startswith("hibc-") else ValidationError)
+    )
+    raise cls(
+        f"{info.kind} data {data!r}: too long for a rectangular Data Matrix (it needs "
+        f"{square.rows}×{square.width} square); expected data that fits 16×48, or "
+        "rectangular false"
+    )
 
 
 def encode_text(symbology: zint.Symbology, allowed: set[str]) -> Encoder:
@@ -169,6 +225,8 @@ def encode_text(symbology: zint.Symbology, allowed: set[str]) -> Encoder:
             symbol.eci = 26  # UTF-8, announced so every reader decodes the same text
         _apply_2d_options(info, symbol, options)
         _encode(info, data, symbol, data)
+        if options.get("rectangular", False):
+            symbol = _rectangle(info, data, symbol, data)
         return _finish(info, data, symbol, "" if info.is_2d else data, options)
 
     return _encoder
@@ -230,6 +288,8 @@ def encode_hibc(symbology: zint.Symbology) -> Encoder:
         symbol = _new_symbol(symbology)
         _apply_2d_options(info, symbol, options)
         _encode(info, data, symbol, data[1:-1])
+        if options.get("rectangular", False):
+            symbol = _rectangle(info, data, symbol, data[1:-1])
         return _finish(info, data, symbol, "" if info.is_2d else f"*{data}*", options)
 
     return _encoder

@@ -19,8 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from labelstation.symbols import Encoded, encode
+
 Rotation = Literal[0, 90, 180, 270]
 Align = Literal["left", "center", "right"]
+#: Encoder options of a symbol as sorted ``(name, value)`` pairs (hashable, so a display list
+#: stays a frozen value): ``rectangular`` (Data Matrix), ``ecc`` (QR), ``stacked``/``columns``
+#: (DataBar Expanded). See :func:`labelstation.symbols.encode`.
+SymbolOptions = tuple[tuple[str, str | int | bool], ...]
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,9 @@ class Symbol:
     human-readable interpretation, drawn under 1D symbols when ``show_hri`` is set.
     ``module`` is the X-dimension in mm; ``height`` the bar height of 1D symbols in mm.
     ``w``/``h`` is the symbol's size including quiet zones as the layout computed it.
+    ``options`` are the encoder options the layout sized it with; every renderer and the
+    verifier encode through :meth:`encoded`, so a rectangular Data Matrix or a QR Code at
+    level Q is the same symbol in the preview, the PDF, the ZPL and the verification.
     """
 
     x: float
@@ -112,6 +121,15 @@ class Symbol:
     rotation: Rotation = 0
     key: str = ""
     variable: bool = False
+    options: SymbolOptions = ()
+
+    def encoded(self) -> Encoded:
+        """Encode this symbol's data with its options (cached by :func:`encode`)."""
+        return encode(self.kind, self.data, **dict(self.options))
+
+    def option(self, name: str, default: str | int | bool) -> str | int | bool:
+        """The value of encoder option ``name``, or ``default`` when the symbol does not set it."""
+        return dict(self.options).get(name, default)
 
 
 @dataclass(frozen=True)
@@ -135,7 +153,13 @@ Primitive = Box | Line | Ellipse | TextRun | Symbol | Image
 
 @dataclass(frozen=True)
 class DisplayList:
-    """A laid-out label: its stock size and the primitives in drawing order."""
+    """A laid-out label: its stock size and the primitives in drawing order.
+
+    ``template_version`` is the approved version label (``"3"``); "" means a draft that was
+    never approved, and a proof says so. ``inverted`` asks the printer to turn the whole label
+    by 180° as it prints (the stock's ``orientation`` 180, ZPL ``^POI``); the primitives are
+    always the label as a person reads it, which is what the preview and the PDF show.
+    """
 
     width: float
     height: float
@@ -144,6 +168,7 @@ class DisplayList:
     template_id: str = ""
     template_version: str = ""
     template_hash: str = ""
+    inverted: bool = False
 
     @property
     def symbols(self) -> tuple[Symbol, ...]:

@@ -86,8 +86,13 @@ def layout(
     dpi: int = 300,
     policy: BuildPolicy = BuildPolicy(),  # noqa: B008 - frozen, so a shared default is safe
     today: dt.date | None = None,
+    version: str = "",
 ) -> DisplayList:
     """Resolve ``template`` with one record of ``data`` into a display list at ``dpi``.
+
+    The display list carries the template's identity (id, content hash, and ``version``) so a
+    proof can say which approved version it shows, and the stock's orientation (``inverted``
+    for 180°, which only the printer applies).
 
     Args:
         template: The template version to lay out.
@@ -95,6 +100,8 @@ def layout(
         dpi: Printer resolution; module sizes snap to whole dots at it.
         policy: GS1 build choices (day 00, pairing checks).
         today: Reference date for GS1 two-digit years (default: today), for reproducible runs.
+        version: The approved version label of ``template`` (``"3"``); "" means a draft,
+            and the proof footer says DRAFT.
 
     Raises:
         TemplateError: An expression fails, a text does not fit its box, a primitive runs off
@@ -121,7 +128,9 @@ def layout(
         primitives=tuple(primitives),
         dpi=dpi,
         template_id=template.id,
+        template_version=version,
         template_hash=template.content_hash,
+        inverted=template.stock.orientation == 180,
     )
     check_display_list(result)
     return result
@@ -398,7 +407,7 @@ def module_mm(element: BarcodeElement, dpi: int) -> float:
 def _symbol(element: BarcodeElement, content: _Built, dpi: int) -> Symbol:
     info = symbology(element.kind)
     try:
-        encoded = encode(element.kind, content.data)
+        encoded = encode(element.kind, content.data, **dict(element.options))
     except ValidationError as exc:
         raise type(exc)(f"field 'data': {exc}") from None
     module = module_mm(element, dpi)
@@ -429,6 +438,7 @@ def _symbol(element: BarcodeElement, content: _Built, dpi: int) -> Symbol:
         rotation=element.rotation,
         key=element.id,
         variable=content.variable,
+        options=element.options,
     )
 
 

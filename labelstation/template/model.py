@@ -29,7 +29,7 @@ from labelstation.resources import font_ids, resource_path
 from labelstation.symbols import kinds as symbol_kinds
 from labelstation.symbols import symbology
 from labelstation.template.canonical import content_hash
-from labelstation.template.displaylist import Align, Rotation
+from labelstation.template.displaylist import Align, Rotation, SymbolOptions
 from labelstation.template.expr import Expression, check_date_format, parse
 from labelstation.udi import expiry_format_from_name
 
@@ -40,6 +40,16 @@ _SCHEMA_PREFIX = "labelstation.template/"
 Media = Literal["gap", "black-mark", "continuous"]
 Market = Literal["EU", "US", "DE", "custom"]
 HibcPart = Literal["combined", "primary", "secondary"]
+Orientation = Literal[0, 180]
+
+#: The encoder options a template may set, and the symbologies each one applies to.
+#: ``bar_height`` is not among them: a template gives linear symbols ``height`` in mm.
+SYMBOL_OPTIONS: Mapping[str, tuple[str, ...]] = {
+    "rectangular": ("gs1-datamatrix", "datamatrix", "hibc-datamatrix"),
+    "ecc": ("qr", "gs1-qr"),
+    "stacked": ("gs1-databar",),
+    "columns": ("gs1-databar",),
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,14 @@ class Stock:
         corner_radius: Die-cut corner radius, mm (drawn as a guide on proofs).
         media: ``gap`` (die-cut with gaps), ``black-mark`` or ``continuous``.
         gap: Gap or black-mark length in mm (0 for continuous).
-        orientation: Rotation of the design on the stock as it leaves the printer.
+        orientation: How the printed label leaves the printer: ``0`` as designed (its top edge
+            first, ZPL ``^PON``) or ``180`` inverted (the printer turns the whole format by
+            180°, ``^POI``: the bottom edge leaves first, as an applicator or a rewinder
+            threaded the other way needs). Elements are always placed as a person reads the
+            label, so the preview and the PDF proof stay upright whatever the orientation; only
+            the printer turns the label. 90 and 270 are refused by the schema: a Zebra turns a
+            whole format only by 180°, and a landscape design is the template's own layout
+            (turn its elements with their ``rotation``), not a property of the stock.
         dpi: The printer resolution the template was designed for (layout may use another).
     """
 
@@ -61,7 +78,7 @@ class Stock:
     corner_radius: float = 0.0
     media: Media = "gap"
     gap: float = 3.0
-    orientation: Rotation = 0
+    orientation: Orientation = 0
     dpi: int = 300
 
 
@@ -149,6 +166,10 @@ class BarcodeElement:
         partial: The GS1 content is part of a message spread over several barcodes of the
             label (a logistic label's (02)+(37) beside the (00) symbol): GS1 pairing rules are
             then checked over the AIs of all GS1 barcodes of the label, not this one alone.
+        options: Encoder options as sorted ``(name, value)`` pairs (see
+            :data:`SYMBOL_OPTIONS`): ``rectangular`` for Data Matrix kinds (a narrow flap),
+            ``ecc`` L/M/Q/H for QR kinds, ``stacked`` and ``columns`` for GS1 DataBar
+            Expanded. Layout sizes the symbol with them and every renderer draws with them.
     """
 
     id: str
@@ -165,6 +186,7 @@ class BarcodeElement:
     show_hri: bool = False
     rotation: Rotation = 0
     partial: bool = False
+    options: SymbolOptions = ()
     type: Literal["barcode"] = "barcode"
 
     @property
@@ -636,6 +658,7 @@ def _build_barcode(obj: Mapping[str, Any], where: str) -> BarcodeElement:
         )
     if obj.get("partial", False) and not gs1:
         raise TemplateError(f"{where} field 'partial': only GS1 content can be partial")
+    options = _symbol_options(where, kind, obj.get("options", {}))
     if kind.startswith("hibc-"):
         if hibc is None:
             raise TemplateError(f"{where}: kind {kind!r} needs field 'hibc' (the HIBCC UDI parts)")
@@ -661,7 +684,31 @@ def _build_barcode(obj: Mapping[str, Any], where: str) -> BarcodeElement:
         show_hri=obj.get("show_hri", False),
         rotation=obj.get("rotation", 0),
         partial=obj.get("partial", False),
+        options=options,
     )
+
+
+def _symbol_options(where: str, kind: str, raw: Mapping[str, Any]) -> SymbolOptions:
+    """Check ``raw`` (the schema checked names and value types) against ``kind``.
+
+    Raises:
+        TemplateError: An option does not apply to ``kind``, or ``columns`` is set without
+            ``stacked``.
+    """
+    for name in sorted(raw):
+        if kind not in SYMBOL_OPTIONS[name]:
+            valid = sorted(n for n, ks in SYMBOL_OPTIONS.items() if kind in ks)
+            expected = ", ".join(valid) if valid else "no options"
+            raise TemplateError(
+                f"{where} field 'options.{name}': not an option of kind {kind!r} "
+                f"(expected {expected})"
+            )
+    if "columns" in raw and raw.get("stacked") is not True:
+        raise TemplateError(
+            f"{where} field 'options.columns': {raw['columns']} needs 'stacked': true "
+            "(columns apply to GS1 DataBar Expanded Stacked only)"
+        )
+    return tuple(sorted(raw.items()))
 
 
 def _build_template(obj: Mapping[str, Any]) -> Template:
@@ -741,6 +788,8 @@ def _element_to_json(e: Element) -> dict[str, Any]:
             out["module_dots"] = e.module_dots
         if e.quiet_zone is not None:
             out["quiet_zone"] = float(e.quiet_zone)
+        if e.options:  # written only when set, so older templates keep their content hash
+            out["options"] = dict(e.options)
         if e.data is not None:
             out["data"] = e.data.source
         if e.gs1:

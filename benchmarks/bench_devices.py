@@ -112,6 +112,8 @@ def _scan_latency(reads: int = 400) -> list[Result]:
         lambda e: events.put((e, time.perf_counter())),
     )
     reader.start()
+    if not reader.opened.wait(5):
+        raise RuntimeError("benchmark scanner port did not open")
     wire = b"]d20109506000134352172712311" + b"10ABC123\x1d21SN00000001\r"
     latencies = []
     try:

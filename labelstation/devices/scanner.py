@@ -372,9 +372,11 @@ class ScannerReader:
         self.opened = threading.Event()
 
     def start(self) -> ScannerReader:
-        """Open the port and start reading; return self."""
-        self._port = open_transport(self.config)
-        self.opened.set()
+        """Start the worker, which opens the port (with back-off) and reads; return self.
+
+        Opening happens on the worker too (a TCP connect can take seconds); a port that never
+        opens is reported as a ``link`` :class:`ScanError`. :attr:`opened` is set once open.
+        """
         self._thread.start()
         return self
 
@@ -386,12 +388,24 @@ class ScannerReader:
             self._port.close()
 
     def _run(self) -> None:
+        try:
+            self._port = reconnect(
+                lambda: open_transport(self.config),
+                self._backoff,
+                what=f"scanner at {self.config.url}",
+                sleep=self._sleep,
+            )
+        except DeviceError as exc:
+            self._on_event(ScanError("link", str(exc), b"", self._clock()))
+            return
+        self.opened.set()
         while not self._stop.is_set():
             try:
                 chunk = self._port.read(max(1, self._port.in_waiting))
             except (serial.SerialException, OSError) as exc:
                 if self._stop.is_set():
                     return
+                self.opened.clear()
                 now = self._clock()
                 self._on_event(
                     ScanError("link", f"scanner at {self.config.url}: link lost ({exc})", b"", now)
@@ -407,6 +421,7 @@ class ScannerReader:
                 except DeviceError as final:
                     self._on_event(ScanError("link", str(final), b"", self._clock()))
                     return
+                self.opened.set()
                 continue
             now = self._clock()
             events = self._framing.feed(chunk, now) if chunk else []

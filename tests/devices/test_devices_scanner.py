@@ -212,6 +212,7 @@ def test_reader_over_a_pty_pair() -> None:
     )
     reader.start()
     try:
+        assert reader.opened.wait(5)  # opening a port flushes what arrived before
         os.write(master, b"\x00\n]d2" + DM.encode().replace(b"\x1d", b"|") + b"\r")
         first = events.get(timeout=5)
         second = events.get(timeout=5)
@@ -239,7 +240,7 @@ def test_printed_labels_are_decoded_and_read_back_over_a_socket(
         )
         reader.start()
         try:
-            assert scanner.link.connected.wait(5)
+            assert reader.opened.wait(5)
             driver = connect(sim.url)()
             try:
                 driver.store_format(FORMAT)
@@ -289,6 +290,7 @@ def test_reader_reports_a_lost_link_and_reconnects() -> None:
         )
         reader.start()
         try:
+            assert reader.opened.wait(5)
             scanner.send_read("]C1", b"00095060001343520000")
             first = events.get(timeout=5)
             assert isinstance(first, ScanEvent)
@@ -297,7 +299,8 @@ def test_reader_reports_a_lost_link_and_reconnects() -> None:
             assert isinstance(lost, ScanError)
             assert lost.kind == "link"
             assert lost.message.startswith(f"scanner at {scanner.url}: link lost (")
-            scanner.send_read("]C1", b"00095060001343520001")  # waits for the reconnect
+            assert reader.opened.wait(5)  # re-opened (opening flushes what came before)
+            scanner.send_read("]C1", b"00095060001343520001")
             again = events.get(timeout=5)
             assert isinstance(again, ScanEvent)
             assert (again.symbology_id, again.text) == ("]C1", "00095060001343520001")
@@ -328,6 +331,7 @@ def test_scanner_watches_the_printer_output_and_sends_over_a_pty(
         )
         reader.start()
         try:
+            assert reader.opened.wait(5)  # opening a port flushes what arrived before
             scanner.watch(out, poll=0.01)
             reads = [events.get(timeout=10) for _ in range(2)]
         finally:

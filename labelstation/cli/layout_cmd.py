@@ -108,7 +108,9 @@ def display_list_json(display_list: DisplayList) -> dict[str, Any]:
         primitives.append({"type": type(primitive).__name__, **fields})
     return {
         "template_id": display_list.template_id,
+        "template_version": display_list.template_version,
         "template_hash": display_list.template_hash,
+        "inverted": display_list.inverted,
         "dpi": display_list.dpi,
         "width": display_list.width,
         "height": display_list.height,

@@ -65,6 +65,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--proof", action="store_true", help="PDF: proof watermark and footer")
     parser.add_argument(
+        "--template-version",
+        default="",
+        metavar="V",
+        help="approved version label shown in the proof footer as vV (default: DRAFT)",
+    )
+    parser.add_argument(
         "--no-fonts",
         action="store_true",
         help="ZPL: omit the ~DY TrueType downloads (the printer already holds them)",
@@ -158,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
     data = load_data(args.data)
     dpi = args.dpi or template.stock.dpi
     records = _records(data, args.count)
-    display_lists = [layout(template, record, dpi=dpi) for record in records]
+    version = args.template_version
+    display_lists = [layout(template, record, dpi=dpi, version=version) for record in records]
     first = display_lists[0]
     _check_decodes(first, render_png(first, dpi), dpi, "PNG preview of label 1")
     files: dict[Path, bytes] = {}

@@ -79,7 +79,8 @@ def render_pdf(
         out: a file path or a binary file object.
         proof: draw the diagonal "PROOF — NOT FOR PRODUCTION" watermark under every label
             (the label is drawn over it, so symbols stay readable) and a footer with template
-            id, version and hash (on a label-size page it runs along the bottom edge).
+            id, version (``DRAFT`` when the display list has none) and hash (on a label-size
+            page it runs along the bottom edge).
         n_up: ``(columns, rows)`` of labels per ``sheet``; None puts each label on its own page
             of exactly the label's size.
         sheet: the proof sheet size in mm (width, height), used with ``n_up``.
@@ -397,11 +398,14 @@ def _degrees(opposite: float, adjacent: float) -> float:
 def _footer(
     canvas: Canvas, dl: DisplayList, x: float, baseline: float, width: float, page_h: float
 ) -> None:
-    """Template id, version and hash on one line, shrunk to fit ``width`` mm."""
-    text = (
-        f"PROOF · template {dl.template_id or '?'} v{dl.template_version or '?'} · "
-        f"sha256 {dl.template_hash or '?'}"
-    )
+    """Template id, version and hash on one line, shrunk to fit ``width`` mm.
+
+    The version is ``v3`` for an approved version and ``DRAFT`` when the display list has
+    none (:func:`labelstation.template.layout` was given no ``version``): a proof of a draft
+    must never pass for one of an approved version.
+    """
+    version = f"v{dl.template_version}" if dl.template_version else "DRAFT"
+    text = f"PROOF · template {dl.template_id or '?'} {version} · sha256 {dl.template_hash or '?'}"
     font = _font("sans", False)
     size = pt_to_mm(_FOOTER_PT)
     natural = pdfmetrics.stringWidth(text, font, size)

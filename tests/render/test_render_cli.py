@@ -232,3 +232,17 @@ def test_gs1_qr_to_zpl_is_refused_and_leaves_no_file(
         "position, so a GS1 QR Code cannot be printed with native ZPL; expected "
         "gs1-datamatrix, or print GS1 QR from the PDF"
     )
+
+
+@pytest.mark.parametrize(("argv", "shown"), [((), "DRAFT"), (("--template-version", "3"), "v3")])
+def test_proof_footer_shows_the_template_version_or_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], shown: str
+) -> None:
+    out = tmp_path / "proof.pdf"
+    code, _, stderr = _run(capsys, TEMPLATE, "--data", DATA, "--out", str(out), "--proof", *argv)
+    assert (code, stderr) == (0, "")
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(out), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    digest = load_template(TEMPLATE).content_hash
+    assert f"PROOF · template eu-fmd-carton {shown} · sha256 {digest}" in " ".join(text.split())

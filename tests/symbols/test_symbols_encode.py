@@ -156,6 +156,23 @@ def test_maximum_serial_and_lot_in_one_datamatrix() -> None:
     assert decode(raster(enc)) == [("]d2", data)]
 
 
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("datamatrix", "HELLO"),  # zint left alone would pick a 12×12 square here
+        ("datamatrix", "x" * 60),
+        ("gs1-datamatrix", f"01{GTIN}21A"),
+        ("gs1-datamatrix", f"01{GTIN}10{'A' * 20}{GS}21{'B' * 20}"),  # longest lot and serial
+        ("hibc-datamatrix", "+A123BJC5D6E71G"),
+    ],
+)
+def test_rectangular_is_always_an_ecc200_rectangle(kind: str, data: str) -> None:
+    enc = encode(kind, data, rectangular=True)
+    shape = (len(enc.modules), enc.width_modules)
+    assert shape in {(8, 18), (8, 32), (12, 26), (12, 36), (16, 36), (16, 48)}
+    assert decode(raster(enc)) == [(enc.symbology_id, data)]
+
+
 def test_rectangular_datamatrix_and_qr_error_correction_options() -> None:
     data = f"01{GTIN}21SN0001"
     square = encode("gs1-datamatrix", data)
@@ -243,6 +260,27 @@ def test_encode_is_cached() -> None:
          "qr option 'rectangular': not supported; expected one of: ecc"),
         ("code128", "x", {"bar_height": -1}, ValidationError,
          "code128 option 'bar_height' -1: expected a positive number of modules"),
+        ("datamatrix", "x" * 100, {"rectangular": True}, ValidationError,
+         f"datamatrix data {'x' * 100!r}: too long for a rectangular Data Matrix (it needs "
+         "36×36 square); expected data that fits 16×48, or rectangular false"),
+        ("gs1-datamatrix", f"01{GTIN}10{'A' * 20}{GS}21{'B' * 20}{GS}240{'C' * 30}",
+         {"rectangular": True}, GS1Error,
+         f"gs1-datamatrix data '01{GTIN}10{'A' * 20}\\x1d21{'B' * 20}\\x1d240{'C' * 30}': "
+         "too long for a rectangular Data Matrix (it needs 36×36 square); expected data that "
+         "fits 16×48, or rectangular false"),
+        ("hibc-datamatrix", "+A123BJC5D6E71/$$3" + "Z" * 60 + "1", {"rectangular": True},
+         UDIError,
+         f"hibc-datamatrix data '+A123BJC5D6E71/$$3{'Z' * 60}1': too long for a rectangular "
+         "Data Matrix (it needs 32×32 square); expected data that fits 16×48, or rectangular "
+         "false"),
+        ("datamatrix", "x", {"rectangular": "yes"}, ValidationError,
+         "datamatrix option 'rectangular' 'yes': expected true or false"),
+        ("gs1-databar", f"01{GTIN}", {"stacked": True, "columns": 12}, ValidationError,
+         "gs1-databar option 'columns' 12: expected a whole number of segment pairs per row "
+         "from 1 to 11"),
+        ("gs1-databar", f"01{GTIN}", {"stacked": True, "columns": True}, ValidationError,
+         "gs1-databar option 'columns' True: expected a whole number of segment pairs per row "
+         "from 1 to 11"),
     ],
 )  # fmt: skip
 def test_refusals_name_kind_data_and_expectation(

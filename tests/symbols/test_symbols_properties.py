@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from labelstation.errors import GS1Error
 from labelstation.symbols import Encoded, encode
 from labelstation.symbols._gs1split import bracketed, human_readable, split_element_string
 
@@ -56,3 +57,32 @@ def test_four_digit_and_variable_ais_split() -> None:
         ("8006", "095060001343520102"),
         ("422", "528"),
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(lot=x_values, serial=x_values)
+def test_any_lot_and_serial_in_a_rectangular_datamatrix(lot: str, serial: str) -> None:
+    """A rectangle reads back unchanged, or (punctuation costs codewords) is refused precisely.
+
+    Never a square in disguise: ``rectangular`` gives an ECC 200 rectangle or a GS1Error that
+    names the square the data needs.
+    """
+    data = f"0109506000134352{'10'}{lot}{GS}21{serial}"
+    square = encode("gs1-datamatrix", data)
+    refusal = ""
+    try:
+        enc = encode("gs1-datamatrix", data, rectangular=True)
+    except GS1Error as exc:
+        refusal = str(exc)
+    if refusal:
+        assert refusal == (
+            f"gs1-datamatrix data {data!r}: too long for a rectangular Data Matrix (it needs "
+            f"{len(square.modules)}×{square.width_modules} square); expected data that fits "
+            "16×48, or rectangular false"
+        )
+        assert len(square.modules) >= 20  # 18×18 holds less than 16×48 (49 codewords)
+        return
+    assert len(enc.modules) in (8, 12, 16)
+    assert enc.width_modules > 2 * len(enc.modules)
+    got = zxingcpp.read_barcodes(_raster(enc), text_mode=zxingcpp.TextMode.Plain)
+    assert [(r.symbology_identifier, r.text) for r in got] == [("]d2", data)]

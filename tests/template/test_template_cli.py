@@ -31,7 +31,12 @@ def test_layout_prints_the_display_list(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["layout", EU, "--data", EU_DATA, "--dpi", "203", "--today", "2026-01-15"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["dpi"] == 203
+    assert out["template_id"] == "eu-fmd-carton"
+    assert out["template_version"] == ""  # a file is a draft
+    assert out["template_hash"] == load_template(EU).content_hash
+    assert out["inverted"] is False
     (symbol,) = [p for p in out["primitives"] if p["type"] == "Symbol"]
+    assert symbol["options"] == []
     assert symbol["data"] == "010950600013435217271231217HJ3K9QWX2P4RT8M\\x1d10ABC123"
     assert symbol["symbology_id"] == "]d2"
     texts = [p["text"] for p in out["primitives"] if p["type"] == "TextRun"]

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import zxingcpp
 from PIL import Image as PILImage
+from PIL import ImageOps
 
 from labelstation.errors import RenderError
 from labelstation.render.pdf import pdf_bytes
@@ -27,8 +28,10 @@ from labelstation.render.verify import verify_symbols
 from labelstation.render.zpl import render_zpl, zpl_font_downloads, zpl_recall, zpl_stored_format
 from labelstation.render.zplimage import render_zpl_image
 from labelstation.symbols import encode
+from labelstation.symbols.geometry import module_dots
 from labelstation.template import Template, layout
 from labelstation.template.displaylist import DisplayList
+from labelstation.units import mm_to_dots
 
 GS = "\x1d"
 QR_LEVELS = ("L", "M", "Q", "H")
@@ -174,3 +177,73 @@ def test_stacked_databar_has_the_chosen_columns() -> None:
     assert len(databar.encoded().modules) > 1  # stacked: several rows
     wide = encode("gs1-databar", data)
     assert databar.encoded().width_modules < wide.width_modules
+
+
+def _ink_boxes(dl: DisplayList, image: PILImage.Image, dpi: int) -> dict[str, Any]:
+    """Per symbol, the bounding box of the ink inside the symbol's box, in dots."""
+    grey = ImageOps.invert(image.convert("L"))
+    boxes = {}
+    for s in dl.symbols:
+        box = (mm_to_dots(s.x, dpi), mm_to_dots(s.y, dpi),
+               mm_to_dots(s.x + s.w, dpi), mm_to_dots(s.y + s.h, dpi))  # fmt: skip
+        boxes[s.key] = grey.crop(box).getbbox()
+    return boxes
+
+
+@pytest.mark.parametrize("dpi", [203, 300, 600])
+def test_preview_and_zpl_give_each_symbol_the_same_size_and_place(dpi: int) -> None:
+    """Same dots for every symbol's extent: the printer builds the size the preview drew.
+
+    The module patterns may differ (zint and the printer may choose other Data Matrix
+    encodations or QR masks for the same data); both decode to the same content above.
+    """
+    dl = _dl(dpi, zpl_only=True)
+    png, zpl = _ink_boxes(dl, render_png(dl, dpi), dpi), _ink_boxes(dl, _zpl_image(dl, dpi), dpi)
+    assert png == zpl
+    for s in dl.symbols:
+        enc, m = s.encoded(), module_dots(s.module, dpi)
+        x0, y0, x1, y1 = png[s.key]
+        assert (x1 - x0, y1 - y0) == (enc.width_modules * m, len(enc.modules) * m)
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_rotated_rectangular_datamatrix_and_qr_level_in_every_renderer(
+    rotation: int, tmp_path: Path
+) -> None:
+    elements = [
+        _barcode("dm", "gs1-datamatrix", 3, 3, rotation=rotation,
+                 gs1=[["01", "09506000134352"], ["21", "{s}"], ["10", "L-1"]],
+                 options={"rectangular": True}),
+        _barcode("qr", "qr", 3, 30, rotation=rotation, data="{s}", options={"ecc": "Q"}),
+    ]  # fmt: skip
+    template = Template.from_json(
+        {
+            "schema": "labelstation.template/1",
+            "id": "rotated",
+            "name": "Rotated options",
+            "stock": {"width": 60, "height": 60},
+            "elements": elements,
+        }
+    )
+    dl = layout(template, {"s": "SN-0042"}, dpi=300)
+    dm = dl.symbols[0]
+    upright = (dm.w, dm.h) if rotation in (0, 180) else (dm.h, dm.w)
+    assert upright[0] > 2 * upright[1]  # laid out as a rectangle, turned with the element
+    for image in (render_png(dl, 300), _pdf_image(dl, 300, tmp_path), _zpl_image(dl, 300)):
+        _check_turned(dl, image, rotation)
+
+
+def _check_turned(dl: DisplayList, image: PILImage.Image, rotation: int) -> None:
+    report = verify_symbols(dl, image, 300)
+    assert report.ok, [c.message for c in report.problems]
+    found = zxingcpp.read_barcodes(image.convert("L"), text_mode=zxingcpp.TextMode.Plain)
+    r = next(r for r in found if r.format.name == "DataMatrix")
+    xs = [r.position.top_left.x, r.position.top_right.x, r.position.bottom_right.x]
+    ys = [r.position.top_left.y, r.position.bottom_left.y, r.position.bottom_right.y]
+    xs += [r.position.bottom_left.x]
+    ys += [r.position.top_right.y]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    long_side, short_side = (width, height) if rotation in (0, 180) else (height, width)
+    assert long_side > 2 * short_side
+    qr = next(r for r in found if r.format.name == "QRCode")
+    assert qr.ec_level in _ZX_LEVEL["Q"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -439,3 +440,50 @@ def test_font_download_then_text_recalls_print_with_the_font(
         assert not (tmp_path / f"label-{n:06d}.error.txt").exists()
         with Image.open(tmp_path / f"label-{n:06d}.png") as image:
             assert image.convert("L").getextrema()[0] == 0  # the text is there, in black
+
+
+def _held(n: int) -> Callable[[JobSnapshot], bool]:
+    return lambda s: s.count(LabelState.IN_PRINTER) == n
+
+
+def test_cancel_while_printing_leaves_the_held_labels_in_doubt(make_sim: SimFactory) -> None:
+    sim = make_sim(PrinterModel(speed_ips=1.0))  # 2 s a label: one is on the head
+    job = PrintJob(connect(sim.url), FORMAT, labels(10), window=4)
+    job.start()
+    job.wait_for(_held(4), timeout=30)
+    job.cancel()
+    snap = job.wait(timeout=30)
+    assert snap.state is JobState.CANCELLED
+    # the printer was not stopped: the label on the head might have come out before ~JA
+    assert snap.indices(LabelState.IN_DOUBT) == (0, 1, 2, 3)
+    assert snap.count(LabelState.UNSENT) == 6
+    assert sim.printer.state()["labels_in_buffer"] == 0
+    assert sim.printer.printed_count == 0
+
+
+def test_printer_gone_for_good_pauses_with_everything_in_flight_in_doubt(
+    make_sim: SimFactory,
+) -> None:
+    sim = make_sim(PrinterModel(speed_ips=1.0))
+    slept: list[float] = []
+    job = PrintJob(
+        connect(sim.url),
+        FORMAT,
+        labels(10),
+        window=4,
+        backoff=Backoff(initial=0.5, attempts=3),
+        sleep=slept.append,
+    )
+    job.start()
+    job.wait_for(_held(4), timeout=30)
+    sim.stop()
+    snap = job.wait_for(_paused, timeout=30)
+    assert snap.fault is not None
+    assert snap.fault.startswith(f"printer at {sim.url}: link lost (")
+    assert slept == [0.5, 1.0]
+    assert snap.indices(LabelState.IN_DOUBT) == (0, 1, 2, 3)
+    job.cancel()
+    snap = job.wait(timeout=30)
+    assert snap.state is JobState.CANCELLED
+    assert snap.count(LabelState.IN_DOUBT) == 4
+    assert snap.count(LabelState.UNSENT) == 6

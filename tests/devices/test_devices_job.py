@@ -487,3 +487,20 @@ def test_printer_gone_for_good_pauses_with_everything_in_flight_in_doubt(
     assert snap.state is JobState.CANCELLED
     assert snap.count(LabelState.IN_DOUBT) == 4
     assert snap.count(LabelState.UNSENT) == 6
+
+
+@pytest.mark.parametrize("at", [1, 2, 17, 24])
+def test_paper_out_at_the_edges_names_exactly_the_printed_labels(
+    make_sim: SimFactory, at: int
+) -> None:
+    sim = make_sim(faults=parse_fault_plan(f"paper_out@{at}"))
+    items = labels(24)
+    job = PrintJob(connect(sim.url), FORMAT, items, window=3)
+    job.start()
+    snap = job.wait_for(_paused, timeout=30)
+    assert snap.indices(LabelState.PRINTED) == tuple(range(at - 1))
+    assert snap.count(LabelState.IN_PRINTER) == sim.printer.state()["labels_in_buffer"]
+    sim.printer.clear_faults()
+    job.resume()
+    assert job.wait(timeout=30).count(LabelState.PRINTED) == 24
+    assert [_serial_printed(p) for p in sim.printer.printed] == [x.serial for x in items]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -70,6 +70,37 @@ class BuildPolicy:
 
 
 DEFAULT_POLICY = BuildPolicy()
+
+
+def join_element_string(pairs: Sequence[tuple[str, str]]) -> str:
+    """The element string a scanner reports for ``pairs``.
+
+    No leading FNC1; GS (0x1D) only after a variable-length AI that is not last. The one place
+    that spells the scanner's view, so that :attr:`ElementString.data` and the symbol encoders'
+    canonical-form check (``labelstation.symbols``) can never disagree about where a separator
+    goes. ``pairs`` are not validated here.
+
+    >>> join_element_string([("01", "09506000134352"), ("10", "ABC"), ("21", "X")])
+    '010950600013435210ABC\\x1d21X'
+    """
+    table = ai_table()
+    parts: list[str] = []
+    last = len(pairs) - 1
+    for index, (ai, value) in enumerate(pairs):
+        parts.append(ai)
+        parts.append(value)
+        if index != last and not table[ai].predefined_length:
+            parts.append(GS)
+    return "".join(parts)
+
+
+def join_hri(pairs: Iterable[tuple[str, str]]) -> str:
+    """The human-readable interpretation ``(01)...(21)...`` of ``pairs``, values as they are.
+
+    Shared by :attr:`ElementString.hri` and the symbol encoders' HRI text, so a preview caption
+    and the GS1 core always print the same characters.
+    """
+    return "".join(f"({ai}){value}" for ai, value in pairs)
 
 
 @dataclass(frozen=True)
@@ -135,14 +166,7 @@ class ElementString:
     @property
     def data(self) -> str:
         """The scanner's view: no leading FNC1, GS after a variable-length AI unless last."""
-        parts: list[str] = []
-        last = len(self.elements) - 1
-        for index, element in enumerate(self.elements):
-            parts.append(element.ai)
-            parts.append(element.value)
-            if index != last and not ai_table()[element.ai].predefined_length:
-                parts.append(GS)
-        return "".join(parts)
+        return join_element_string(self.pairs())
 
     @property
     def hri(self) -> str:
@@ -152,7 +176,7 @@ class ElementString:
         followed by ``)`` reads ambiguously; :func:`labelstation.gs1.parse` reads ``\\(`` as a
         literal parenthesis for that case (see :attr:`bracketed`).
         """
-        return "".join(e.hri for e in self.elements)
+        return join_hri(self.pairs())
 
     @property
     def bracketed(self) -> str:

@@ -1,9 +1,12 @@
 """Turn a GS1 element string (GS-separated, no leading FNC1) into zint's bracket input.
 
 zint wants GS1 data in bracket form (``[01]…[10]…``) while the display list carries the element
-string exactly as a scanner reports it. The cutting into ``(ai, value)`` pairs is the GS1 core's
-(:func:`labelstation.gs1.parse.split_element_string`, driven by the table generated from the GS1
-Barcode Syntax Dictionary); values are validated by zint when it encodes.
+string exactly as a scanner reports it. The cutting into ``(ai, value)`` pairs, the canonical
+scanner string and the HRI text are the GS1 core's
+(:func:`labelstation.gs1.parse.split_element_string`,
+:func:`labelstation.gs1.element.join_element_string`,
+:func:`labelstation.gs1.element.join_hri`, driven by the table generated from the GS1 Barcode
+Syntax Dictionary); values are validated by zint when it encodes.
 
 One extra rule here: the string must already be in the canonical form a scanner would report —
 GS only after a variable-length value that is not last, no leading GS. Anything else (a GS
@@ -17,21 +20,11 @@ contain them, whereas parentheses are legal in CSET 82 values.
 from __future__ import annotations
 
 from labelstation.errors import GS1Error
-from labelstation.gs1.ai import ai_table
+from labelstation.gs1.element import join_element_string as canonical
+from labelstation.gs1.element import join_hri as human_readable
 from labelstation.gs1.parse import split_element_string as _split
 
-GS = "\x1d"
-
-
-def canonical(pairs: tuple[tuple[str, str], ...]) -> str:
-    """Return the element string a scanner reports for ``pairs`` (GS after variable values)."""
-    table = ai_table()
-    out = []
-    for n, (ai, value) in enumerate(pairs):
-        out.append(ai + value)
-        if n < len(pairs) - 1 and not table[ai].predefined_length:
-            out.append(GS)
-    return "".join(out)
+__all__ = ["bracketed", "canonical", "human_readable", "split_element_string"]
 
 
 def split_element_string(data: str) -> tuple[tuple[str, str], ...]:
@@ -59,8 +52,3 @@ def split_element_string(data: str) -> tuple[tuple[str, str], ...]:
 def bracketed(pairs: tuple[tuple[str, str], ...]) -> str:
     """Return zint's bracket input form ``[01]…[21]…`` of ``pairs``."""
     return "".join(f"[{ai}]{value}" for ai, value in pairs)
-
-
-def human_readable(pairs: tuple[tuple[str, str], ...]) -> str:
-    """Return the GS1 human-readable interpretation ``(01)…(21)…`` of ``pairs``."""
-    return "".join(f"({ai}){value}" for ai, value in pairs)

@@ -11,13 +11,12 @@ the intended content; the JSON output reports that content.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from labelstation.cli._output import gs_visible, print_json
 from labelstation.errors import RenderError, ValidationError
+from labelstation.render.export import write_files_atomically
 from labelstation.render.pdf import pdf_bytes
 from labelstation.render.png import png_bytes, render_png
 from labelstation.render.verify import verify_symbols
@@ -131,27 +130,6 @@ def _png_names(out: Path, count: int) -> list[Path]:
     return [out.with_name(f"{out.stem}-{n:0{width}d}{out.suffix}") for n in range(1, count + 1)]
 
 
-def _commit(files: dict[Path, bytes]) -> None:
-    """Write every file under a temporary name, then rename them all; on failure remove all."""
-    temps: list[tuple[Path, Path]] = []
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for final, payload in files.items():
-            final.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
-            temps.append((Path(name), final))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            os.chmod(name, 0o666 & ~umask)  # as a plain open() would create it
-        for temp, final in temps:
-            os.replace(temp, final)
-    finally:
-        for temp, _ in temps:
-            if temp.exists():
-                temp.unlink()
-
-
 def run(args: argparse.Namespace) -> int:
     """Render the labels and write them; return 0 (refusals raise and exit 2)."""
     out = Path(args.out)
@@ -184,13 +162,15 @@ def run(args: argparse.Namespace) -> int:
         image = render_zpl_image(fonts + first_label.encode("utf-8"), dpi)
         _check_decodes(first, image, dpi, "ZPL of label 1")
         files[out] = (b"" if args.no_fonts else fonts) + body.encode("utf-8")
-    _commit(files)
+    for name in files:
+        name.parent.mkdir(parents=True, exist_ok=True)
+    written = write_files_atomically(files)
     if args.json:
         print_json(
             {
                 "out": str(out),
                 "files": [str(p) for p in files],
-                "bytes": sum(len(b) for b in files.values()),
+                "bytes": written,
                 "labels": len(display_lists),
                 "dpi": dpi,
                 "symbols": [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from labelstation.errors import RenderError
@@ -37,17 +38,37 @@ def label_bytes(display_list: DisplayList, suffix: str, *, dpi: int, proof: bool
     )
 
 
+def write_files_atomically(files: Mapping[Path, bytes]) -> int:
+    """Write every file under a temporary name beside it, then rename them all; return the bytes.
+
+    A print file must be either whole and current or absent: a half-written ZPL file, or one
+    left over from an earlier run, could be sent to a printer as if it were good. So nothing is
+    renamed until every payload is on disk, and on any failure every temporary file is removed.
+    Files get the mode a plain ``open()`` would give them (``0o666`` less the umask), not
+    ``mkstemp``'s private ``0o600``. Parent folders must exist.
+    """
+    temps: list[tuple[Path, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        for final, payload in files.items():
+            fd, name = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
+            temps.append((Path(name), final))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.chmod(name, 0o666 & ~umask)
+        for temp, final in temps:
+            os.replace(temp, final)
+    finally:
+        for temp, _ in temps:
+            if temp.exists():
+                temp.unlink()
+    return sum(len(payload) for payload in files.values())
+
+
 def write_atomically(path: Path, payload: bytes) -> int:
     """Write ``payload`` to ``path`` through a temporary file and a rename; return its size."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return len(payload)
+    return write_files_atomically({path: payload})
 
 
 def export_label(display_list: DisplayList, path: Path, *, dpi: int, proof: bool = True) -> int:

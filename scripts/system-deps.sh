@@ -9,8 +9,12 @@ command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v Xvfb >/dev/null || need+=(xvfb)
 command -v glabels-3-batch >/dev/null || need+=(glabels)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-dpkg -s libxcb-cursor0 >/dev/null 2>&1 || need+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1)
-dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+# What Qt's xcb platform plugin loads for a real window (make run on a desktop, Xvfb in tests).
+for pkg in libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
+           libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxkbcommon-x11-0 libegl1 libgl1 \
+           libfontconfig1 libdbus-1-3 fonts-dejavu-core xauth; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "system-deps: not root, cannot install: ${need[*]}" >&2

@@ -6,12 +6,14 @@ The main window is the pattern later screens follow: a plain-Python model
 
 from __future__ import annotations
 
+import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -26,11 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from labelstation import APP_NAME, __version__
+from labelstation.devices.sim.printer import PrinterModel, PrinterSimulator, VirtualPrinter
 from labelstation.errors import LabelStationError
 from labelstation.render.export import export_label
 from labelstation.render.preview import LabelPreview, PreviewResult
 from labelstation.resources import resource_path, resources_root
 from labelstation.ui.preview import QtLabelPreview, QtProblemBanner, QtSymbolTable
+from labelstation.ui.printer import QtPrinterPanel
 from labelstation.units import SUPPORTED_DPI
 
 DEFAULT_SAMPLE = "eu-fmd-carton"
@@ -68,6 +72,7 @@ class QtMainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
 
+        self.printer_panels: list[QtPrinterPanel] = []
         self._build_toolbar()
         self._build_menus()
         self.status_label = QLabel()
@@ -130,6 +135,23 @@ class QtMainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+    def add_printer(self, url: str, simulator: PrinterSimulator | None = None) -> QtPrinterPanel:
+        """Show a printer's live status in a dock on the right; return its panel."""
+        panel = QtPrinterPanel(url, self.model, simulator=simulator)
+        dock = QDockWidget("Printer", self)
+        dock.setObjectName("printerDock")
+        dock.setWidget(panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.printer_panels.append(panel)
+        return panel
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Stop device polling before the window goes."""
+        for panel in self.printer_panels:
+            panel.stop()
+        super().closeEvent(event)
+
     # -- model events ---------------------------------------------------------------------
 
     def _on_changed(self, result: PreviewResult) -> None:
@@ -179,13 +201,40 @@ class QtMainWindow(QMainWindow):
         self.statusBar().showMessage(f"Wrote {path} ({written:,} bytes)", 10_000)
 
 
+def start_demo_printer(out_dir: Path) -> PrinterSimulator:
+    """The built-in simulated 203-dpi ZPL printer on 127.0.0.1 that ``make run`` talks to."""
+    printer = VirtualPrinter(PrinterModel(), out_dir=out_dir)
+    simulator = PrinterSimulator(printer, listen="socket://127.0.0.1:0")
+    simulator.start()
+    return simulator
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Start the application on the EU FMD sample and run until the window closes."""
-    app = QApplication(list(argv) if argv is not None else sys.argv)
+    """Start the application on the EU FMD sample and run until the window closes.
+
+    Without ``--printer`` a simulated printer is started in-process; the labels it prints are
+    written as ZPL and PNG to a temporary folder named in its panel.
+    """
+    args_in = list(argv) if argv is not None else sys.argv
+    parser = argparse.ArgumentParser(prog="labelstation-gui", description=__doc__)
+    parser.add_argument("--printer", metavar="URL", help="printer URL (socket://host:9100, COM3…)")
+    parser.add_argument("--template", metavar="FILE", help="template to open first")
+    args, qt_args = parser.parse_known_args(args_in[1:])
+    app = QApplication([args_in[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     model = LabelPreview()
     window = QtMainWindow(model)
-    model.open(resource_path(f"templates/{DEFAULT_SAMPLE}.json"))
-    window.show()
-    return app.exec()
+    model.open(args.template or resource_path(f"templates/{DEFAULT_SAMPLE}.json"))
+    with tempfile.TemporaryDirectory(prefix="labelstation-sim-") as out:
+        simulator = None if args.printer else start_demo_printer(Path(out))
+        url = args.printer or (simulator.url if simulator else "")
+        panel = window.add_printer(url, simulator)
+        if simulator is not None:
+            panel.setTitle(f"Simulated printer {url} — printed labels go to {out}")
+        window.show()
+        try:
+            return app.exec()
+        finally:
+            if simulator is not None:
+                simulator.stop()

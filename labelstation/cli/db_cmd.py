@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labelstation.cli._output import print_json
+from labelstation.cli._output import print_json, show_help
 from labelstation.errors import IntegrityError
 from labelstation.security.audit import DEFAULT_CHECKPOINT_EVERY, AuditTrail
 from labelstation.security.keys import ENV_KEY_FILE, FileKeyProvider, default_key_path
@@ -85,7 +85,7 @@ def _register_db(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Database schema (Alembic migrations), backups and PostgreSQL roles.",
     )
     commands = group.add_subparsers(dest="db_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda args: _help(group))
+    group.set_defaults(handler=lambda args: show_help(group))
 
     upgrade = commands.add_parser(
         "upgrade",
@@ -154,7 +154,7 @@ def _register_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         description="The audit trail: a SHA-256 hash chain anchored by keyed HMAC checkpoints.",
     )
     commands = group.add_subparsers(dest="audit_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda args: _help(group))
+    group.set_defaults(handler=lambda args: show_help(group))
 
     verify = commands.add_parser(
         "verify",
@@ -210,11 +210,6 @@ def _register_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     )
     _add_db(checkpoint)
     checkpoint.set_defaults(handler=_audit_checkpoint)
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

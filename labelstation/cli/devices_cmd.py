@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from labelstation.cli._output import gs_from_cli, print_json
+from labelstation.cli._output import gs_from_cli, json_refusal, print_json
 from labelstation.devices.printer import languages, open_printer
 from labelstation.devices.scanner import TERMINATORS
 from labelstation.devices.transport import BAUD_RATES, DeviceConfig, SerialSettings, list_ports
@@ -75,10 +75,7 @@ def _printer_status(args: argparse.Namespace) -> int:
         finally:
             driver.close()
     except LabelStationError as exc:
-        if args.json:
-            print_json({"url": args.url, "ok": False, "error": str(exc)})
-            return 2
-        raise
+        return json_refusal(exc, args.json, {"url": args.url, "ok": False})
     if args.json:
         print_json({"url": args.url, "ok": True, **status.as_dict()})
         return 0

@@ -9,11 +9,17 @@ template. Contract: docs/cli/gs1.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from typing import Any
 
-from labelstation.cli._output import gs_from_cli, gs_visible, print_json
+from labelstation.cli._output import (
+    gs_from_cli,
+    gs_visible,
+    iso_date,
+    json_refusal,
+    print_json,
+    show_help,
+)
 from labelstation.errors import GS1Error
 from labelstation.gs1 import BuildPolicy, ElementString, build, parse
 
@@ -46,13 +52,6 @@ example:
 """
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument(
@@ -62,7 +61,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--today",
-        type=_date,
+        type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
         help="reference date for two-digit years (default: today)",
@@ -78,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "Dictionary).",
     )
     commands = group.add_subparsers(dest="gs1_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda args: _help(group))
+    group.set_defaults(handler=lambda args: show_help(group))
 
     parse_parser = commands.add_parser(
         "parse",
@@ -106,11 +105,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _common(build_parser)
     build_parser.set_defaults(handler=_build)
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def _policy(args: argparse.Namespace) -> BuildPolicy:
@@ -152,10 +146,7 @@ def _run(args: argparse.Namespace, make: Any) -> int:
     try:
         document: dict[str, Any] = make()
     except GS1Error as exc:
-        if args.json:
-            print_json({"valid": False, "error": str(exc)})
-            return 2
-        raise
+        return json_refusal(exc, args.json, {"valid": False})
     if args.json:
         print_json(document)
     else:

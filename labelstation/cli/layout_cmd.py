@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 from typing import Any
 
-from labelstation.cli._output import gs_visible, print_json
+from labelstation.cli._output import gs_visible, iso_date, print_json
 from labelstation.gs1 import BuildPolicy
 from labelstation.template import DisplayList, layout, load_data, load_template
 from labelstation.units import SUPPORTED_DPI
@@ -29,13 +28,6 @@ examples:
   labelstation layout resources/templates/eu-fmd-carton.json \\
       --data resources/templates/eu-fmd-carton.data.json --dpi 203
 """
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--today",
-        type=_date,
+        type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
         help="reference date for GS1 two-digit years (default: today)",

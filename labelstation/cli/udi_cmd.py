@@ -12,7 +12,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from labelstation.cli._output import print_json
+from labelstation.cli._output import json_refusal, print_json, show_help
 from labelstation.errors import UDIError
 from labelstation.udi import (
     ExpiryFormat,
@@ -81,12 +81,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build_cmd.add_argument("--json", action="store_true", help="print one JSON object")
     build_cmd.set_defaults(handler=_build_handler)
 
-    group.set_defaults(handler=lambda args: _help(group))
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
+    group.set_defaults(handler=lambda args: show_help(group))
 
 
 def _parse_handler(args: argparse.Namespace) -> int:
@@ -130,10 +125,7 @@ def _run(args: argparse.Namespace, make: Any) -> int:
     try:
         udi: HibcUdi = make()
     except UDIError as exc:
-        if args.json:
-            print_json({"valid": False, "error": str(exc)})
-            return 2
-        raise
+        return json_refusal(exc, args.json, {"valid": False})
     document = udi_document(udi)
     if args.json:
         print_json(document)

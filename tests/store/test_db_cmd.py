@@ -391,3 +391,13 @@ def test_verify_uses_the_site_checkpoint_interval(
             main(["audit", "verify", "--db", _url(db), "--checkpoint-every", bad])
         assert exc.value.code == 2
         assert f"{bad!r} is not a whole number of entries >= 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("group", "subcommand"), [("db", "upgrade"), ("audit", "verify")])
+def test_group_without_subcommand_prints_help_and_exits_2(
+    group: str, subcommand: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([group]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: labelstation {group} [-h]")
+    assert subcommand in out

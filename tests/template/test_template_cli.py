@@ -70,3 +70,10 @@ def test_refusals_are_one_line_and_exit_2(
         "labelstation: error: template schema 'labelstation.template/2' is newer than this "
         "LabelStation supports (labelstation.template/1)\n"
     )
+
+
+def test_bad_today_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["layout", EU, "--data", EU_DATA, "--today", "2026-02-30"])
+    assert exc.value.code == 2
+    assert "argument --today: '2026-02-30' is not a date YYYY-MM-DD" in capsys.readouterr().err

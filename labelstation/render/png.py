@@ -26,6 +26,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from labelstation.errors import LabelStationError, RenderError
+from labelstation.render._raster import INK_BELOW, fitted_grey
 from labelstation.resources import resource_path
 from labelstation.symbols.geometry import HRI_FONT, hri_size_pt, module_dots, row_heights
 from labelstation.template.displaylist import (
@@ -261,24 +262,11 @@ def _thresholded(path: Path, size: tuple[int, int]) -> tuple[PILImage.Image, tup
 
     Returns the 1-bit tile and its offset inside the box (centred).
     """
-    if path.suffix.lower() == ".svg":
-        raise RenderError(
-            f"image {str(path)!r}: SVG is not supported by the raster renderer (no SVG "
-            "rasteriser without Qt); expected a PNG"
-        )
-    try:
-        with PILImage.open(path) as source:
-            source.load()
-            rgba = source.convert("RGBA")
-    except OSError as exc:
-        raise RenderError(f"image {str(path)!r}: cannot be read ({exc}); expected a PNG") from exc
-    flat = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
-    flat.alpha_composite(rgba)  # transparent areas are paper, not black
-    scale = min(size[0] / rgba.width, size[1] / rgba.height)
-    fitted = (max(1, round(rgba.width * scale)), max(1, round(rgba.height * scale)))
-    grey = flat.convert("L").resize(fitted, PILImage.Resampling.LANCZOS)
-    mono = grey.point(lambda v: _INK if v < 128 else _NONE).convert("1")  # dark -> ink
-    return mono, ((size[0] - fitted[0]) // 2, (size[1] - fitted[1]) // 2)
+    grey, offset = fitted_grey(
+        path, size, name=str(path), svg_refusal="SVG is not supported by the raster renderer"
+    )
+    mono = grey.point(lambda v: _INK if v < INK_BELOW else _NONE).convert("1")  # dark -> ink
+    return mono, offset
 
 
 def _image(canvas: PILImage.Image, p: Image, dpi: int) -> None:

@@ -64,11 +64,11 @@ from functools import lru_cache
 
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fontTools.ttLib.tables import ttProgram  # type: ignore[import-untyped]
-from PIL import Image as PILImage
 from PIL import ImageFont
 
 from labelstation.errors import RenderError
 from labelstation.gs1.checkdigit import check_digit
+from labelstation.render._raster import INK_BELOW, fitted_grey
 from labelstation.resources import font_path, resource_path
 from labelstation.symbols import symbology
 from labelstation.symbols.geometry import HRI_FONT, hri_size_pt, module_dots, row_heights
@@ -650,31 +650,20 @@ def _graphic(resource: str, width: int, height: int) -> tuple[str, int, int]:
     Same rule as the preview: aspect ratio kept, centred, alpha over white, LANCZOS, then
     dark (< 128) is ink.
     """
-    path = resource_path(resource)
-    if path.suffix.lower() == ".svg":
-        raise RenderError(
-            f"image {resource!r}: SVG cannot be rasterised for ZPL (no SVG rasteriser without "
-            "Qt); expected a PNG"
-        )
-    try:
-        with PILImage.open(path) as source:
-            source.load()
-            rgba = source.convert("RGBA")
-    except OSError as exc:
-        raise RenderError(f"image {resource!r}: cannot be read ({exc}); expected a PNG") from exc
-    flat = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
-    flat.alpha_composite(rgba)
-    scale = min(width / rgba.width, height / rgba.height)
-    fitted = (max(1, round(rgba.width * scale)), max(1, round(rgba.height * scale)))
-    grey = flat.convert("L").resize(fitted, PILImage.Resampling.LANCZOS)
+    grey, (dx, dy) = fitted_grey(
+        resource_path(resource),
+        (width, height),
+        name=resource,
+        svg_refusal="SVG cannot be rasterised for ZPL",
+    )
     # Mode "1" packs rows MSB first with 1 = white; ZPL wants 1 = black.
-    bits = grey.point(lambda v: 0 if v < 128 else 255).convert("1")
+    bits = grey.point(lambda v: 0 if v < INK_BELOW else 255).convert("1")
     raw = bytes(b ^ 0xFF for b in bits.tobytes())
-    row_bytes = (fitted[0] + 7) // 8
+    row_bytes = (grey.width + 7) // 8
     payload = base64.b64encode(zlib.compress(raw, 9))
     crc = binascii.crc_hqx(payload, 0)
     command = f"^GFA,{len(raw)},{len(raw)},{row_bytes},:Z64:{payload.decode('ascii')}:{crc:04X}"
-    return command, (width - fitted[0]) // 2, (height - fitted[1]) // 2
+    return command, dx, dy
 
 
 def _image_field(image: Image, dpi: int) -> _Field:

@@ -161,6 +161,16 @@ class _Frame:
     h: int
     rotation: Rotation
 
+    @classmethod
+    def of_tile(cls, x: int, y: int, tile_w: int, tile_h: int, rotation: Rotation) -> _Frame:
+        """The frame of an upright ``tile_w`` × ``tile_h`` tile turned by ``rotation`` at ``x, y``.
+
+        Text runs and symbols are both laid out in an upright tile and turned about its
+        top-left corner; a quarter turn swaps the tile's extent on the label.
+        """
+        quarter = rotation in (90, 270)
+        return cls(x, y, tile_h if quarter else tile_w, tile_w if quarter else tile_h, rotation)
+
     def origin(self, u: float, v: float, du: float, dv: float) -> tuple[int, int]:
         """``^FO`` (top-left on the label) of the local rect ``u, v, du, dv`` once rotated."""
         x, y = self.origin_unclamped(u, v, du, dv)
@@ -341,13 +351,8 @@ def _text_field(run: TextRun, dpi: int) -> _Field:
     baseline = mm_to_dots(ascent_mm(run.font, run.bold, run.size_pt), dpi)
     box_w = max(1, mm_to_dots(run.w, dpi))
     tile_h = max(1, ascent + descent, baseline + descent)
-    rotated = run.rotation in (90, 270)
-    frame = _Frame(
-        mm_to_dots(run.x, dpi),
-        mm_to_dots(run.y, dpi),
-        tile_h if rotated else box_w,
-        box_w if rotated else tile_h,
-        run.rotation,
+    frame = _Frame.of_tile(
+        mm_to_dots(run.x, dpi), mm_to_dots(run.y, dpi), box_w, tile_h, run.rotation
     )
     font = zpl_font_file(run.font, run.bold)
     head, block = _text_head(frame, 0, baseline, box_w, size_px, font, run.align)
@@ -556,13 +561,8 @@ def _symbol_fields(symbol: Symbol, dpi: int) -> list[_Field]:
     )
     tile_w = max(mm_to_dots(upright_w, dpi), ox + content_w + qz)
     tile_h = max(mm_to_dots(upright_h, dpi), oy + content_h + hri_h + (qz if enc.is_2d else 0))
-    rotated = symbol.rotation in (90, 270)
-    frame = _Frame(
-        mm_to_dots(symbol.x, dpi),
-        mm_to_dots(symbol.y, dpi),
-        tile_h if rotated else tile_w,
-        tile_w if rotated else tile_h,
-        symbol.rotation,
+    frame = _Frame.of_tile(
+        mm_to_dots(symbol.x, dpi), mm_to_dots(symbol.y, dpi), tile_w, tile_h, symbol.rotation
     )
     fx, fy = frame.origin(ox, oy, content_w, content_h)
     o = _ORIENTATION[symbol.rotation]

@@ -335,88 +335,94 @@ def _coupon_date(reader: _Reader, field: str, ctx: LintContext) -> str:
     return text
 
 
-def _couponcode(text: str, ctx: LintContext) -> str | None:
-    """North American Coupon Code in AI (8110) (NACC guideline, GS1 US)."""
-    if text.strip("0123456789"):
-        return "coupon code must be digits only"
-    reader = _Reader(text)
-    try:
-        _gcp_field(reader, "primary GS1 Company Prefix")
-        reader.take(6, "offer code")
-        reader.vli("save value", 1, 5)
-        _purchase(reader, "1st")
-        start = expiry = None
-        if reader.more() and text[reader.pos] == "1":
-            reader.take(1, "optional field 1")
-            rules = reader.take(1, "additional purchase rules code")
-            if rules not in "0123":
-                raise _CouponError(f"coupon: additional purchase rules code {rules} is not 0-3")
-            _purchase(reader, "2nd")
-            _gcp_field(reader, "2nd purchase GS1 Company Prefix", allow_none=True)
-        if reader.more() and text[reader.pos] == "2":
-            reader.take(1, "optional field 2")
-            _purchase(reader, "3rd")
-            _gcp_field(reader, "3rd purchase GS1 Company Prefix", allow_none=True)
-        if reader.more() and text[reader.pos] == "3":
-            reader.take(1, "optional field 3")
-            expiry = _coupon_date(reader, "expiration date", ctx)
-        if reader.more() and text[reader.pos] == "4":
-            reader.take(1, "optional field 4")
-            start = _coupon_date(reader, "start date", ctx)
-            # Compared as YYMMDD text, like GS1's reference linter.
-            if expiry is not None and expiry < start:
-                raise _CouponError("coupon: expiration date is before start date")
-        if reader.more() and text[reader.pos] == "5":
-            reader.take(1, "optional field 5")
-            reader.vli("serial number", 0, 9, 6)
-        if reader.more() and text[reader.pos] == "6":
-            reader.take(1, "optional field 6")
-            retailer = reader.take(1, "retailer GCP/GLN length indicator")
-            if not "1" <= retailer <= "7":
+def _coupon(read: Callable[[_Reader, LintContext], None]) -> Linter:
+    """A coupon linter: digits only, ``read`` walks every field, nothing may be left over.
+
+    Both coupon AIs share these rules and the way a broken field becomes the linter's reason,
+    so they live here once; ``read`` raises :class:`_CouponError` naming the field.
+    """
+
+    def lint(text: str, ctx: LintContext) -> str | None:
+        if text.strip("0123456789"):
+            return "coupon code must be digits only"
+        reader = _Reader(text)
+        try:
+            read(reader, ctx)
+            if reader.more():
                 raise _CouponError(
-                    f"coupon: retailer GCP/GLN length indicator {retailer} is not in 1-7"
+                    f"coupon: unexpected data {text[reader.pos :]!r} at position {reader.pos + 1}"
                 )
-            reader.take(int(retailer) + 6, "retailer GCP/GLN")
-        if reader.more() and text[reader.pos] == "9":
-            reader.take(1, "optional field 9")
-            code = reader.take(1, "save value code")
-            if code not in "01256":
-                raise _CouponError(f"coupon: save value code {code} is not 0, 1, 2, 5 or 6")
-            applies = reader.take(1, "save value applies to item")
-            if applies not in "012":
-                raise _CouponError(f"coupon: save value applies to item {applies} is not 0-2")
-            reader.take(1, "store coupon flag")
-            flag = reader.take(1, "don't multiply flag")
-            if flag not in "01":
-                raise _CouponError(f"coupon: don't multiply flag {flag} is not 0 or 1")
-        if reader.more():
-            raise _CouponError(
-                f"coupon: unexpected data {text[reader.pos :]!r} at position {reader.pos + 1}"
-            )
-    except _CouponError as exc:
-        return str(exc)
-    return None
+        except _CouponError as exc:
+            return str(exc)
+        return None
+
+    lint.__doc__ = read.__doc__
+    return lint
 
 
-def _couponposoffer(text: str, ctx: LintContext) -> str | None:
-    """Positive-offer-file coupon in AI (8112) (GS1 AI (8112) Coupon Data Specification)."""
-    if text.strip("0123456789"):
-        return "coupon code must be digits only"
-    reader = _Reader(text)
-    try:
-        fmt = reader.take(1, "format code")
-        if fmt not in "01":
-            raise _CouponError(f"coupon: format code {fmt} is not 0 or 1")
-        reader.vli("funder ID", 0, 6, 6)
-        reader.take(6, "offer code")
+@_coupon
+def _couponcode(reader: _Reader, ctx: LintContext) -> None:
+    """North American Coupon Code in AI (8110) (NACC guideline, GS1 US)."""
+    text = reader.text
+    _gcp_field(reader, "primary GS1 Company Prefix")
+    reader.take(6, "offer code")
+    reader.vli("save value", 1, 5)
+    _purchase(reader, "1st")
+    start = expiry = None
+    if reader.more() and text[reader.pos] == "1":
+        reader.take(1, "optional field 1")
+        rules = reader.take(1, "additional purchase rules code")
+        if rules not in "0123":
+            raise _CouponError(f"coupon: additional purchase rules code {rules} is not 0-3")
+        _purchase(reader, "2nd")
+        _gcp_field(reader, "2nd purchase GS1 Company Prefix", allow_none=True)
+    if reader.more() and text[reader.pos] == "2":
+        reader.take(1, "optional field 2")
+        _purchase(reader, "3rd")
+        _gcp_field(reader, "3rd purchase GS1 Company Prefix", allow_none=True)
+    if reader.more() and text[reader.pos] == "3":
+        reader.take(1, "optional field 3")
+        expiry = _coupon_date(reader, "expiration date", ctx)
+    if reader.more() and text[reader.pos] == "4":
+        reader.take(1, "optional field 4")
+        start = _coupon_date(reader, "start date", ctx)
+        # Compared as YYMMDD text, like GS1's reference linter.
+        if expiry is not None and expiry < start:
+            raise _CouponError("coupon: expiration date is before start date")
+    if reader.more() and text[reader.pos] == "5":
+        reader.take(1, "optional field 5")
         reader.vli("serial number", 0, 9, 6)
-        if reader.more():
+    if reader.more() and text[reader.pos] == "6":
+        reader.take(1, "optional field 6")
+        retailer = reader.take(1, "retailer GCP/GLN length indicator")
+        if not "1" <= retailer <= "7":
             raise _CouponError(
-                f"coupon: unexpected data {text[reader.pos :]!r} at position {reader.pos + 1}"
+                f"coupon: retailer GCP/GLN length indicator {retailer} is not in 1-7"
             )
-    except _CouponError as exc:
-        return str(exc)
-    return None
+        reader.take(int(retailer) + 6, "retailer GCP/GLN")
+    if reader.more() and text[reader.pos] == "9":
+        reader.take(1, "optional field 9")
+        code = reader.take(1, "save value code")
+        if code not in "01256":
+            raise _CouponError(f"coupon: save value code {code} is not 0, 1, 2, 5 or 6")
+        applies = reader.take(1, "save value applies to item")
+        if applies not in "012":
+            raise _CouponError(f"coupon: save value applies to item {applies} is not 0-2")
+        reader.take(1, "store coupon flag")
+        flag = reader.take(1, "don't multiply flag")
+        if flag not in "01":
+            raise _CouponError(f"coupon: don't multiply flag {flag} is not 0 or 1")
+
+
+@_coupon
+def _couponposoffer(reader: _Reader, ctx: LintContext) -> None:
+    """Positive-offer-file coupon in AI (8112) (GS1 AI (8112) Coupon Data Specification)."""
+    fmt = reader.take(1, "format code")
+    if fmt not in "01":
+        raise _CouponError(f"coupon: format code {fmt} is not 0 or 1")
+    reader.vli("funder ID", 0, 6, 6)
+    reader.take(6, "offer code")
+    reader.vli("serial number", 0, 9, 6)
 
 
 LINTERS: dict[str, Linter] = {

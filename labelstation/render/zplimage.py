@@ -23,6 +23,7 @@ resolution overridden by ``dpi``; ``^PW``/``^LL`` in the stream set the bitmap s
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import zplkit
@@ -155,35 +156,27 @@ def _format_name(params: bytes) -> str:
     return name
 
 
-def _split_formats(commands: tuple[ZplCommand, ...]) -> list[list[ZplCommand]]:
-    """Group commands into formats ``^XA … ^XZ`` (elements outside formats form their own)."""
-    formats: list[list[ZplCommand]] = []
+def _groups(
+    commands: Sequence[ZplCommand], end: str, start: str | None = None
+) -> list[list[ZplCommand]]:
+    """Cut ``commands`` into groups, each ending with its ``^end`` (the tail may lack one).
+
+    Formats are ``^XA … ^XZ`` (``start="XA"`` also closes a format left open, and commands
+    outside formats form their own group); fields end with ``^FS``.
+    """
+    groups: list[list[ZplCommand]] = []
     current: list[ZplCommand] = []
     for command in commands:
-        if command.prefix == "^" and command.code == "XA" and current:
-            formats.append(current)
+        if start is not None and command.prefix == "^" and command.code == start and current:
+            groups.append(current)
             current = []
         current.append(command)
-        if command.prefix == "^" and command.code == "XZ":
-            formats.append(current)
+        if command.prefix == "^" and command.code == end:
+            groups.append(current)
             current = []
     if current:
-        formats.append(current)
-    return formats
-
-
-def _fields(commands: list[ZplCommand]) -> list[list[ZplCommand]]:
-    """Group commands into fields, each ending with its ``^FS`` (the tail may lack one)."""
-    fields: list[list[ZplCommand]] = []
-    current: list[ZplCommand] = []
-    for command in commands:
-        current.append(command)
-        if command.prefix == "^" and command.code == "FS":
-            fields.append(current)
-            current = []
-    if current:
-        fields.append(current)
-    return fields
+        groups.append(current)
+    return groups
 
 
 def _field_number(field: list[ZplCommand]) -> int | None:
@@ -212,7 +205,7 @@ def _merge_recall(recall: list[ZplCommand], stored: dict[str, list[ZplCommand]])
     after_xf = recall[xf_index + 1 :]
     if after_xf and after_xf[0].prefix == "^" and after_xf[0].code == "FS":
         after_xf = after_xf[1:]
-    for field in _fields(after_xf):
+    for field in _groups(after_xf, "FS"):
         number = _field_number(field)
         if number is None:
             others.extend(field)
@@ -222,7 +215,7 @@ def _merge_recall(recall: list[ZplCommand], stored: dict[str, list[ZplCommand]])
                 c for c in field if not (c.prefix == "^" and c.code in ("FN", "FH", "FD", "FS"))
             )
     merged: list[bytes] = [c.raw for c in recall[:xf_index]]
-    for field in _fields(body):
+    for field in _groups(body, "FS"):
         number = _field_number(field)
         if number is None or number not in values:
             merged.extend(c.raw for c in field)
@@ -253,7 +246,7 @@ def merge_stored_formats(zpl: bytes | str) -> bytes:
     """
     stored: dict[str, list[ZplCommand]] = {}
     out: list[bytes] = []
-    for fmt in _split_formats(tokenize(zpl)):
+    for fmt in _groups(tokenize(zpl), "XZ", start="XA"):
         df_index = next((i for i, c in enumerate(fmt) if c.prefix == "^" and c.code == "DF"), None)
         if df_index is not None:
             body = fmt[df_index + 1 :]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import StatementError
 
 from labelstation.errors import IntegrityError, NotFound
 from labelstation.security.audit import AuditTrail
@@ -18,6 +19,7 @@ from labelstation.security.esign import (
 from labelstation.security.roles import Role
 from labelstation.security.session import UserSession
 from labelstation.store.db import Database
+from labelstation.store.models.users import SignatureRow
 
 NOW = dt.datetime(2026, 11, 25, 14, 3, 27, tzinfo=dt.UTC)
 CONTENT = "e" * 64
@@ -90,3 +92,24 @@ def test_unknown_stored_meaning(db: Database, audit_trail: AuditTrail) -> None:
         f"signature #{row_id} meaning 'blessed': expected one of authored, reviewed, approved, "
         "released, voided, rejected, retired"
     )
+
+
+def test_naive_times_never_reach_the_database(db: Database) -> None:
+    row = SignatureRow(
+        signer_id="jroe",
+        signer_name="Jane Roe",
+        meaning="approved",
+        signed_at=dt.datetime(2026, 11, 25, 14, 3),  # no time zone
+        record_type="template",
+        record_id="t v1",
+        content_hash=CONTENT,
+        audit_seq=0,
+        audit_hash="0" * 64,
+        signature_hash="f" * 64,
+    )
+    with db.session(write=False) as session:
+        session.add(row)
+        with pytest.raises(StatementError) as exc:
+            session.flush()
+        session.rollback()
+    assert str(exc.value.orig) == "time 2026-11-25T14:03:00: expected a timezone-aware time"

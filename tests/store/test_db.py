@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
+from store_helpers import filled_trail, full_url
 
 from labelstation.errors import ValidationError
 from labelstation.security.audit import AuditTrail
@@ -26,28 +27,6 @@ from labelstation.store.db import (
 
 AUDIT_TABLES = {"audit_entry", "audit_checkpoint", "audit_head"}
 FIXED = dt.datetime(2026, 11, 25, 8, 0, 0, tzinfo=dt.UTC)
-
-
-def _url(db: Database) -> str:
-    return db.url.render_as_string(hide_password=False)
-
-
-def _append(db: Database, key: FileKeyProvider, n: int) -> AuditTrail:
-    trail = AuditTrail(db, key, "WS", checkpoint_every=10)
-    with db.session() as session:
-        for i in range(n):
-            trail.append(
-                session,
-                actor_id="jdoe",
-                actor_name="Jane Doe",
-                action="product.create",
-                object_type="product",
-                object_id=f"P{i}",
-                old=None,
-                new={"i": i},
-                reason=None,
-            )
-    return trail
 
 
 # -- URLs --------------------------------------------------------------------------------------
@@ -222,7 +201,7 @@ def test_migration_downgrade_removes_the_audit_tables(empty_db: Database) -> Non
 
 
 def test_info_describes_the_database(db: Database, audit_key: FileKeyProvider) -> None:
-    _append(db, audit_key, 3)
+    filled_trail(db, audit_key, 3)
     info = db.info()
     assert info.dialect == db.dialect
     assert info.revision == info.head_revision
@@ -246,7 +225,7 @@ def test_display_url_hides_the_password(monkeypatch: pytest.MonkeyPatch) -> None
 def test_sqlite_backup_is_a_consistent_copy_beside_the_file(
     db: Database, audit_key: FileKeyProvider
 ) -> None:
-    _append(db, audit_key, 12)
+    filled_trail(db, audit_key, 12)
     path = db.sqlite_path
     assert path is not None
     first = db.backup(clock=lambda: FIXED)
@@ -280,7 +259,7 @@ def test_sqlite_backup_into_another_folder(db: Database, tmp_path: Path) -> None
 def test_postgresql_backup_uses_pg_dump(
     db: Database, audit_key: FileKeyProvider, tmp_path: Path
 ) -> None:
-    _append(db, audit_key, 2)
+    filled_trail(db, audit_key, 2)
     target = db.backup(tmp_path, clock=lambda: FIXED)
     assert target == tmp_path / f"{db.url.database}.20261125T080000Z.sql"
     dump = target.read_text(encoding="utf-8")
@@ -306,7 +285,7 @@ def test_postgresql_backup_without_pg_dump_is_refused(
 def test_postgresql_backup_failure_is_reported_and_leaves_no_file(
     db: Database, tmp_path: Path
 ) -> None:
-    missing = Database.open(_url(db).replace(str(db.url.database), "no_such_database_h5a"))
+    missing = Database.open(full_url(db).replace(str(db.url.database), "no_such_database_h5a"))
     with pytest.raises(DatabaseError) as exc:
         missing.backup(tmp_path, clock=lambda: FIXED)
     assert str(exc.value).startswith("backup: pg_dump exited with 1 (")
@@ -322,7 +301,7 @@ def test_postgresql_backup_passes_the_password_outside_the_command_line(
     # trust authentication ignores the password; what matters is that pg_dump still works
     # when one is given (it travels in PGPASSWORD, never on the command line).
     with_password = Database.open(
-        make_url(_url(db)).set(password="not-needed").render_as_string(hide_password=False)
+        make_url(full_url(db)).set(password="not-needed").render_as_string(hide_password=False)
     )
     target = with_password.backup(tmp_path, clock=lambda: FIXED)
     assert target is not None
@@ -344,9 +323,11 @@ def test_app_role_cannot_update_or_delete_audit_rows(
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TRIGGER audit_entry_no_update ON audit_entry")
         connection.exec_driver_sql("DROP TRIGGER audit_entry_no_delete ON audit_entry")
-    app = Database.open(make_url(_url(db)).set(username=role).render_as_string(hide_password=False))
+    app = Database.open(
+        make_url(full_url(db)).set(username=role).render_as_string(hide_password=False)
+    )
     try:
-        trail = _append(app, audit_key, 10)  # INSERT works, and the checkpoint at 10
+        trail = filled_trail(app, audit_key, 10)  # INSERT works, and the checkpoint at 10
         assert trail.verify().ok
         for statement in (
             "UPDATE audit_entry SET reason = 'x' WHERE seq = 1",

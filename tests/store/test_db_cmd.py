@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from store_helpers import filled_trail, full_url
 
 from labelstation.cli import main
 from labelstation.security.audit import AuditTrail
@@ -24,28 +25,6 @@ def key_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     path = tmp_path / "site" / "audit-checkpoint.key"
     monkeypatch.setenv(ENV_KEY_FILE, str(path))
     return path
-
-
-def _url(db: Database) -> str:
-    return db.url.render_as_string(hide_password=False)
-
-
-def _fill(db: Database, key_file: Path, n: int) -> AuditTrail:
-    trail = AuditTrail(db, FileKeyProvider(key_file), "WS", checkpoint_every=10)
-    with db.session() as session:
-        for i in range(n):
-            trail.append(
-                session,
-                actor_id="jdoe",
-                actor_name="Jane Doe",
-                action="serial.print",
-                object_type="serial",
-                object_id=f"SN{i}",
-                old=None,
-                new={"i": i},
-                reason=None,
-            )
-    return trail
 
 
 def test_upgrade_creates_a_new_sqlite_database(
@@ -123,7 +102,7 @@ def test_upgrade_from_an_older_revision_backs_up_that_revision(
 ) -> None:
     empty_db.upgrade("0001_audit")
     assert empty_db.head_revision() != "0001_audit"  # later migrations exist to run
-    args = ["db", "upgrade", "--db", _url(empty_db), "--backup-dir", str(tmp_path)]
+    args = ["db", "upgrade", "--db", full_url(empty_db), "--backup-dir", str(tmp_path)]
     assert main(args) == 0
     first = capsys.readouterr().out.splitlines()[0]
     backup = Path(first.removeprefix("backup: "))
@@ -160,7 +139,7 @@ def test_postgresql_upgrade_dumps_first_or_refuses_without_pg_dump(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    url = _url(empty_db)
+    url = full_url(empty_db)
     with monkeypatch.context() as patch:
         patch.setenv("PATH", str(tmp_path / "no-bin"))
         assert main(["db", "upgrade", "--db", url]) == 2
@@ -177,7 +156,7 @@ def test_postgresql_upgrade_dumps_first_or_refuses_without_pg_dump(
 
 
 def test_info_text_and_json(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["db", "info", "--db", _url(db), "--json"]) == 0
+    assert main(["db", "info", "--db", full_url(db), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     head = db.head_revision()
     assert info == {
@@ -189,7 +168,7 @@ def test_info_text_and_json(db: Database, capsys: pytest.CaptureFixture[str]) ->
         "up_to_date": True,
         "audit_entries": 0,
     }
-    assert main(["db", "info", "--db", _url(db)]) == 0
+    assert main(["db", "info", "--db", full_url(db)]) == 0
     out = capsys.readouterr().out
     assert f"schema:    {head} (up to date)\n" in out
     assert "audit:     0 entries\n" in out
@@ -207,7 +186,7 @@ def test_info_of_an_empty_database(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_backup_command(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["db", "backup", "--db", _url(db), "--backup-dir", str(tmp_path / "bk")]) == 0
+    assert main(["db", "backup", "--db", full_url(db), "--backup-dir", str(tmp_path / "bk")]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"backup: {tmp_path / 'bk'}/")
     assert Path(out.removeprefix("backup: ").strip()).stat().st_size > 0
@@ -222,9 +201,9 @@ def test_backup_command(db: Database, tmp_path: Path, capsys: pytest.CaptureFixt
 def test_verify_ok_then_changed_entry_is_named(
     db: Database, key_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    trail = _fill(db, key_file, 20)
+    trail = filled_trail(db, FileKeyProvider(key_file), 20)
     head = trail.head()
-    assert main(["audit", "verify", "--db", _url(db)]) == 0
+    assert main(["audit", "verify", "--db", full_url(db)]) == 0
     assert capsys.readouterr().out == (
         f"audit trail ok: 20 entries, 2 checkpoints (HMACs checked), head 20 {head.hash}\n"
     )
@@ -234,13 +213,13 @@ def test_verify_ok_then_changed_entry_is_named(
         connection.execute(
             text("UPDATE audit_entry SET actor_name = 'Someone Else' WHERE seq = 17")
         )
-    assert main(["audit", "verify", "--db", _url(db)]) == 2
+    assert main(["audit", "verify", "--db", full_url(db)]) == 2
     captured = capsys.readouterr()
     assert captured.err == (
         "labelstation: error: audit entry 17: hash does not match its content (changed)\n"
     )
     assert captured.out == ""
-    assert main(["audit", "verify", "--db", _url(db), "--json"]) == 2
+    assert main(["audit", "verify", "--db", full_url(db), "--json"]) == 2
     report = json.loads(capsys.readouterr().out)
     assert report == {
         "valid": False,
@@ -258,38 +237,41 @@ def test_verify_ok_then_changed_entry_is_named(
 def test_verify_json_ok_and_without_key(
     db: Database, key_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _fill(db, key_file, 10)
-    assert main(["audit", "verify", "--db", _url(db), "--json"]) == 0
+    filled_trail(db, FileKeyProvider(key_file), 10)
+    assert main(["audit", "verify", "--db", full_url(db), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["valid"], report["error"], report["entries"]) == (True, None, 10)
     missing = tmp_path / "nowhere.key"
-    assert main(["audit", "verify", "--db", _url(db), "--key-file", str(missing)]) == 2
+    assert main(["audit", "verify", "--db", full_url(db), "--key-file", str(missing)]) == 2
     assert capsys.readouterr().err == (
         f"labelstation: error: audit key file: '{missing}' does not exist; expected the site's "
         f"checkpoint key (copy it from a station, or set {ENV_KEY_FILE})\n"
     )
     assert not missing.exists()  # verify never invents a key
-    assert main(["audit", "verify", "--db", _url(db), "--key-file", str(missing), "--no-hmac"]) == 0
+    assert (
+        main(["audit", "verify", "--db", full_url(db), "--key-file", str(missing), "--no-hmac"])
+        == 0
+    )
     assert "(HMACs NOT checked)" in capsys.readouterr().out
 
 
 def test_export_csv_and_pdf(
     db: Database, key_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _fill(db, key_file, 3)
+    filled_trail(db, FileKeyProvider(key_file), 3)
     csv_path = tmp_path / "a.csv"
     pdf_path = tmp_path / "a.pdf"
-    assert main(["audit", "export", "--db", _url(db), "--csv", str(csv_path)]) == 0
+    assert main(["audit", "export", "--db", full_url(db), "--csv", str(csv_path)]) == 0
     assert capsys.readouterr().out == f"exported 3 audit entries to {csv_path}\n"
     assert csv_path.read_bytes().count(b"\r\n") == 4
-    assert main(["audit", "export", "--db", _url(db), "--pdf", str(pdf_path)]) == 0
+    assert main(["audit", "export", "--db", full_url(db), "--pdf", str(pdf_path)]) == 0
     assert capsys.readouterr().out == f"exported 3 audit entries to {pdf_path}\n"
     assert pdf_path.read_bytes().startswith(b"%PDF-")
 
 
 def test_export_needs_exactly_one_target(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["audit", "export", "--db", _url(db)])
+        main(["audit", "export", "--db", full_url(db)])
     assert exc.value.code == 2
     assert "one of the arguments --csv --pdf is required" in capsys.readouterr().err
 
@@ -297,10 +279,10 @@ def test_export_needs_exactly_one_target(db: Database, capsys: pytest.CaptureFix
 def test_checkpoint_on_demand(
     db: Database, key_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["audit", "checkpoint", "--db", _url(db)]) == 0
+    assert main(["audit", "checkpoint", "--db", full_url(db)]) == 0
     assert capsys.readouterr().err == "audit trail is empty; no checkpoint written\n"
-    trail = _fill(db, key_file, 3)
-    assert main(["audit", "checkpoint", "--db", _url(db)]) == 0
+    trail = filled_trail(db, FileKeyProvider(key_file), 3)
+    assert main(["audit", "checkpoint", "--db", full_url(db)]) == 0
     assert capsys.readouterr().out == f"checkpoint at entry 3: {trail.head().hash}\n"
     assert [c.seq for c in trail.checkpoints()] == [3]
 
@@ -329,7 +311,7 @@ def test_grant_app_role_on_sqlite_is_refused(
 ) -> None:
     if db.dialect == "postgresql":
         role = "ls_cli_role_test"
-        assert main(["db", "grant-app-role", role, "--db", _url(db)]) == 0
+        assert main(["db", "grant-app-role", role, "--db", full_url(db)]) == 0
         assert capsys.readouterr().out == (
             f"role {role}: SELECT, INSERT only on audit_entry and audit_checkpoint\n"
         )
@@ -339,7 +321,7 @@ def test_grant_app_role_on_sqlite_is_refused(
             connection.exec_driver_sql(f"DROP OWNED BY {role}")
             connection.exec_driver_sql(f"DROP ROLE {role}")
         return
-    assert main(["db", "grant-app-role", "labelstation_app", "--db", _url(db)]) == 2
+    assert main(["db", "grant-app-role", "labelstation_app", "--db", full_url(db)]) == 2
     assert capsys.readouterr().err.startswith(
         "labelstation: error: grant-app-role: database is sqlite; expected PostgreSQL"
     )
@@ -356,7 +338,7 @@ def test_group_without_subcommand_prints_help(
 def test_environment_chooses_the_database(
     db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LABELSTATION_DB", _url(db))
+    monkeypatch.setenv("LABELSTATION_DB", full_url(db))
     assert main(["db", "info", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["url"] == db.display_url()
 
@@ -378,17 +360,17 @@ def test_refusal_from_a_real_process_is_one_line_without_traceback(tmp_path: Pat
 def test_verify_uses_the_site_checkpoint_interval(
     db: Database, key_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _fill(db, key_file, 20)  # checkpoints every 10
-    assert main(["audit", "verify", "--db", _url(db), "--checkpoint-every", "10"]) == 0
+    filled_trail(db, FileKeyProvider(key_file), 20)  # checkpoints every 10
+    assert main(["audit", "verify", "--db", full_url(db), "--checkpoint-every", "10"]) == 0
     capsys.readouterr()
-    assert main(["audit", "verify", "--db", _url(db), "--checkpoint-every", "7"]) == 2
+    assert main(["audit", "verify", "--db", full_url(db), "--checkpoint-every", "7"]) == 2
     assert capsys.readouterr().err == (
         "labelstation: error: checkpoint at entry 7 missing (deleted; the chain may have been "
         "rewritten between entries 1 and 7)\n"
     )
     for bad in ("0", "ten"):
         with pytest.raises(SystemExit) as exc:
-            main(["audit", "verify", "--db", _url(db), "--checkpoint-every", bad])
+            main(["audit", "verify", "--db", full_url(db), "--checkpoint-every", bad])
         assert exc.value.code == 2
         assert f"{bad!r} is not a whole number of entries >= 1" in capsys.readouterr().err
 

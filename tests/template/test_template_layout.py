@@ -189,23 +189,31 @@ def test_text_without_shrink_that_overflows_is_refused() -> None:
     )
 
 
-def _one_field_template(text_options: dict[str, Any]) -> Template:
+def _one_field_template(
+    text_options: dict[str, Any],
+    *,
+    stock: tuple[float, float] = (300, 120),
+    box: tuple[float, float, float, float] = (5, 5, 290, 110),
+    size_pt: float = 8,
+) -> Template:
+    """A probe template: one field ``t`` showing ``{text}`` in ``box`` on ``stock`` (mm)."""
+    x, y, w, h = box
     return Template.from_json(
         {
             "schema": "labelstation.template/1",
             "id": "probe",
             "name": "probe",
-            "stock": {"width": 300, "height": 120},
+            "stock": {"width": stock[0], "height": stock[1]},
             "elements": [
                 {
                     "type": "field",
                     "id": "t",
-                    "x": 5,
-                    "y": 5,
-                    "w": 290,
-                    "h": 110,
+                    "x": x,
+                    "y": y,
+                    "w": w,
+                    "h": h,
                     "expr": "{text}",
-                    "size_pt": 8,
+                    "size_pt": size_pt,
                     **text_options,
                 }
             ],
@@ -256,27 +264,7 @@ def test_unicode_text_reaches_the_text_run_unchanged(text: str) -> None:
     ],
 )
 def test_multilingual_text_survives_wrapping_in_order(text: str) -> None:
-    template = Template.from_json(
-        {
-            "schema": "labelstation.template/1",
-            "id": "probe",
-            "name": "probe",
-            "stock": {"width": 60, "height": 60},
-            "elements": [
-                {
-                    "type": "field",
-                    "id": "t",
-                    "x": 2,
-                    "y": 2,
-                    "w": 40,
-                    "h": 50,
-                    "expr": "{text}",
-                    "size_pt": 8,
-                    "wrap": True,
-                }
-            ],
-        }
-    )
+    template = _one_field_template({"wrap": True}, stock=(60, 60), box=(2, 2, 40, 50))
     display_list = layout(template, {"text": text})
     runs = [p for p in display_list.primitives if isinstance(p, TextRun)]
     assert len(runs) > 1
@@ -296,28 +284,11 @@ def test_wrapped_shrunk_text_always_fits_or_is_refused(
     words: list[str], w: float, h: float
 ) -> None:
     text = " ".join(words)
-    template = Template.from_json(
-        {
-            "schema": "labelstation.template/1",
-            "id": "probe",
-            "name": "probe",
-            "stock": {"width": 100, "height": 100},
-            "elements": [
-                {
-                    "type": "field",
-                    "id": "t",
-                    "x": 1,
-                    "y": 1,
-                    "w": w,
-                    "h": h,
-                    "expr": "{text}",
-                    "size_pt": 12,
-                    "wrap": True,
-                    "shrink": True,
-                    "min_size_pt": 4,
-                }
-            ],
-        }
+    template = _one_field_template(
+        {"wrap": True, "shrink": True, "min_size_pt": 4},
+        stock=(100, 100),
+        box=(1, 1, w, h),
+        size_pt=12,
     )
     try:
         display_list = layout(template, {"text": text})
@@ -336,27 +307,8 @@ def test_wrapped_shrunk_text_always_fits_or_is_refused(
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])
 def test_rotated_text_stays_in_its_box(rotation: int) -> None:
-    template = Template.from_json(
-        {
-            "schema": "labelstation.template/1",
-            "id": "probe",
-            "name": "probe",
-            "stock": {"width": 60, "height": 60},
-            "elements": [
-                {
-                    "type": "field",
-                    "id": "t",
-                    "x": 10,
-                    "y": 5,
-                    "w": 12,
-                    "h": 40,
-                    "expr": "{text}",
-                    "size_pt": 8,
-                    "wrap": True,
-                    "rotation": rotation,
-                }
-            ],
-        }
+    template = _one_field_template(
+        {"wrap": True, "rotation": rotation}, stock=(60, 60), box=(10, 5, 12, 40)
     )
     display_list = layout(template, {"text": "LOT ABC123 EXP 2027-12-31"})
     runs = [p for p in display_list.primitives if isinstance(p, TextRun)]

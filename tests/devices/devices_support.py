@@ -64,3 +64,19 @@ def connect(url: str, timeout: float = 2.0) -> Callable[[], PrinterDriver]:
     """A connect function for PrintJob: open ``url`` as a ZPL printer."""
     config = DeviceConfig(url, SerialSettings(read_timeout=0.02))
     return lambda: open_printer(config, status_timeout=timeout)
+
+
+def send_labels(driver: PrinterDriver, count: int) -> None:
+    """Send ``count`` recalls of :data:`FORMAT` (:func:`labels`) in one write."""
+    driver.send(b"".join(driver.label_bytes(FORMAT, label) for label in labels(count)))
+
+
+def print_labels(sim: PrinterSimulator, count: int) -> None:
+    """Store :data:`FORMAT` on ``sim``, print ``count`` labels and wait until all are printed."""
+    driver = connect(sim.url)()
+    try:
+        driver.store_format(FORMAT)
+        send_labels(driver, count)
+        assert sim.printer.wait_printed(count, timeout=10)
+    finally:
+        driver.close()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from devices_support import FORMAT, SimFactory, connect, labels
+from devices_support import FORMAT, SimFactory, connect, send_labels
 
 from labelstation.cli import main
 
@@ -151,7 +151,7 @@ def test_simulator_over_a_pty_with_a_fault_plan(tmp_path: Path) -> None:
         driver = connect(str(path))()
         try:
             driver.store_format(FORMAT)
-            driver.send(b"".join(driver.label_bytes(FORMAT, x) for x in labels(5)))
+            send_labels(driver, 5)
             status = driver.query_status()
             while status.ready:  # labels 1 and 2 print, then paper runs out
                 status = driver.query_status()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from devices_support import FAST, FORMAT, SimFactory, connect, labels
+from devices_support import FAST, FORMAT, SimFactory, connect, labels, print_labels, send_labels
 
 from labelstation.devices.printer import (
     driver_factory,
@@ -164,7 +164,7 @@ def test_cancel_all_empties_the_buffer_of_a_paused_printer(make_sim: SimFactory)
     try:
         driver.store_format(FORMAT)
         sim.printer.inject("pause")
-        driver.send(b"".join(driver.label_bytes(FORMAT, label) for label in labels(5)))
+        send_labels(driver, 5)
         assert driver.query_status().labels_in_printer == 5
         driver.cancel_all()
         assert driver.query_status().labels_in_printer == 0
@@ -215,13 +215,7 @@ def test_simulator_writes_zpl_and_decodable_png(tmp_path: Path, make_sim: SimFac
     from PIL import Image
 
     sim = make_sim(out_dir=tmp_path)
-    driver = connect(sim.url)()
-    try:
-        driver.store_format(FORMAT)
-        driver.send(b"".join(driver.label_bytes(FORMAT, label) for label in labels(2)))
-        assert sim.printer.wait_printed(2, timeout=10)
-    finally:
-        driver.close()
+    print_labels(sim, 2)
     zpl = (tmp_path / "label-000002.zpl").read_bytes()
     assert b"^FDSN00001^FS" in zpl
     assert b"^FN" not in zpl

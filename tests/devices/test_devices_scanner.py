@@ -9,7 +9,7 @@ import tty
 from pathlib import Path
 
 import pytest
-from devices_support import FORMAT, SimFactory, connect, labels
+from devices_support import FORMAT, SimFactory, connect, print_labels, send_labels
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -244,7 +244,7 @@ def test_printed_labels_are_decoded_and_read_back_over_a_socket(
             driver = connect(sim.url)()
             try:
                 driver.store_format(FORMAT)
-                driver.send(b"".join(driver.label_bytes(FORMAT, x) for x in labels(3)))
+                send_labels(driver, 3)
                 reads = [events.get(timeout=10) for _ in range(3)]
             finally:
                 driver.close()
@@ -313,13 +313,7 @@ def test_scanner_watches_the_printer_output_and_sends_over_a_pty(
 ) -> None:
     out = tmp_path / "out"
     sim = make_sim(out_dir=out)
-    driver = connect(sim.url)()
-    try:
-        driver.store_format(FORMAT)
-        driver.send(b"".join(driver.label_bytes(FORMAT, x) for x in labels(2)))
-        assert sim.printer.wait_printed(2, timeout=10)
-    finally:
-        driver.close()
+    print_labels(sim, 2)
     port = tmp_path / "scanner"
     model = ScannerModel(terminator=b"\x03", prefix=b"\x02", gs_substitute=b"<GS>")
     with VirtualScanner(model, pty_path=str(port), baud=9600) as scanner:

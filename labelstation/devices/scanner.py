@@ -387,7 +387,12 @@ class ScannerReader:
         if self._port is not None:
             self._port.close()
 
-    def _run(self) -> None:
+    def _connect(self) -> bool:
+        """Open the port, retrying with back-off; False (a link error reported) on giving up.
+
+        The first open and every re-open after a lost link follow the same rules, so they are
+        one method: the same retries, the same ``opened`` flag, the same final ScanError.
+        """
         try:
             self._port = reconnect(
                 lambda: open_transport(self.config),
@@ -397,8 +402,13 @@ class ScannerReader:
             )
         except DeviceError as exc:
             self._on_event(ScanError("link", str(exc), b"", self._clock()))
-            return
+            return False
         self.opened.set()
+        return True
+
+    def _run(self) -> None:
+        if not self._connect():
+            return
         while not self._stop.is_set():
             try:
                 chunk = self._port.read(max(1, self._port.in_waiting))
@@ -410,18 +420,9 @@ class ScannerReader:
                 self._on_event(
                     ScanError("link", f"scanner at {self.config.url}: link lost ({exc})", b"", now)
                 )
-                try:
-                    self._port.close()
-                    self._port = reconnect(
-                        lambda: open_transport(self.config),
-                        self._backoff,
-                        what=f"scanner at {self.config.url}",
-                        sleep=self._sleep,
-                    )
-                except DeviceError as final:
-                    self._on_event(ScanError("link", str(final), b"", self._clock()))
+                self._port.close()
+                if not self._connect():
                     return
-                self.opened.set()
                 continue
             now = self._clock()
             events = self._framing.feed(chunk, now) if chunk else []

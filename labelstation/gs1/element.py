@@ -166,7 +166,7 @@ class ElementString:
     @property
     def data(self) -> str:
         """The scanner's view: no leading FNC1, GS after a variable-length AI unless last."""
-        return join_element_string(self.pairs())
+        return join_element_string([(e.ai, e.value) for e in self.elements])
 
     @property
     def hri(self) -> str:
@@ -176,7 +176,7 @@ class ElementString:
         followed by ``)`` reads ambiguously; :func:`labelstation.gs1.parse` reads ``\\(`` as a
         literal parenthesis for that case (see :attr:`bracketed`).
         """
-        return join_hri(self.pairs())
+        return join_hri([(e.ai, e.value) for e in self.elements])
 
     @property
     def bracketed(self) -> str:

@@ -38,7 +38,7 @@ from labelstation.render.zpl import (
     zpl_stored_format,
 )
 from labelstation.resources import resource_path
-from labelstation.template import layout, load_data, load_template
+from labelstation.template import layout, load_data, load_template, sample_templates
 from labelstation.template.displaylist import DisplayList
 
 LABELS = 1000
@@ -164,12 +164,7 @@ def _throughput() -> list[Result]:
 
 def _sizes() -> list[Result]:
     results: list[Result] = []
-    templates = resource_path("templates/eu-fmd-carton.json").parent
-    names = sorted(
-        p.name.removesuffix(".json")
-        for p in templates.glob("*.json")
-        if not p.name.endswith(".data.json")
-    )
+    names = sorted(p.stem for p in sample_templates())
     for name in names:
         lists = _layout_all(name, _records(name, 2), ZPL_BYTES_DPI)
         full = len(render_zpl(lists[0], ZPL_BYTES_DPI).encode())

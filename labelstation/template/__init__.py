@@ -26,6 +26,7 @@ from labelstation.template.model import (
     TextStyle,
     load_data,
     load_template,
+    sample_templates,
     schema,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "layout",
     "load_data",
     "load_template",
+    "sample_templates",
     "schema",
 ]

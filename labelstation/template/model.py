@@ -25,7 +25,7 @@ from typing import Any, Literal, cast
 import jsonschema
 
 from labelstation.errors import LabelStationError, TemplateError
-from labelstation.resources import font_ids, resource_path
+from labelstation.resources import font_ids, resource_path, resources_root
 from labelstation.symbols import kinds as symbol_kinds
 from labelstation.symbols import symbology
 from labelstation.template.canonical import content_hash
@@ -374,6 +374,17 @@ def load_template(path: str | Path) -> Template:
         TemplateError: The file cannot be read, is not UTF-8 JSON, or is not a valid template.
     """
     return Template.from_json(_read_json(path, "template"))
+
+
+def sample_templates() -> list[Path]:
+    """The sample templates shipped in ``resources/templates``, sorted by path.
+
+    Each ``NAME.json`` has its sample record beside it as ``NAME.data.json``; those data files
+    are not templates and are left out. The designer, the tests and the benchmarks all walk the
+    same list, so a new sample is checked everywhere as soon as it is added.
+    """
+    folder = resources_root() / "templates"
+    return sorted(p for p in folder.glob("*.json") if not p.name.endswith(".data.json"))
 
 
 def load_data(path: str | Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from labelstation.render.pdf import WATERMARK, pdf_bytes, render_pdf
 from labelstation.render.png import render_png
 from labelstation.render.verify import verify_symbols
 from labelstation.symbols import encode
-from labelstation.template import layout, load_data, load_template
+from labelstation.template import layout, load_data, load_template, sample_templates
 from labelstation.template.displaylist import Box, DisplayList, Ellipse, Line, Symbol, TextRun
 
 GS = "\x1d"
@@ -188,10 +188,7 @@ def test_no_labels_is_refused() -> None:
     assert str(caught.value) == "render_pdf display_lists: empty; expected at least one label"
 
 
-_SAMPLES = sorted(
-    p for p in (Path(__file__).resolve().parents[2] / "resources" / "templates").glob("*.json")
-    if not p.name.endswith(".data.json")
-)  # fmt: skip
+_SAMPLES = sample_templates()
 
 
 def test_every_sample_template_decodes_from_its_pdf(tmp_path: Path) -> None:

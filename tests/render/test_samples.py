@@ -23,7 +23,6 @@ printer's unhinted ones on 5–6 pt text; text is the only source of disagreemen
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
@@ -35,18 +34,14 @@ from labelstation.render.zpl import render_zpl, zpl_font_downloads, zpl_recall, 
 from labelstation.render.zplimage import render_zpl_images
 from labelstation.resources import resource_path
 from labelstation.symbols import symbology
-from labelstation.template import layout, load_data, load_template
+from labelstation.template import layout, load_data, load_template, sample_templates
 from labelstation.template.displaylist import DisplayList
 
 MAX_SYMBOL_OFFSET_MM = 0.125  # one dot at 203 dpi
 INK_TOLERANCE_MM = 0.25
 MIN_INK_AGREEMENT = 0.95
 
-SAMPLES = sorted(
-    p.name.removesuffix(".json")
-    for p in Path(resource_path("templates/eu-fmd-carton.json")).parent.glob("*.json")
-    if not p.name.endswith(".data.json")
-)
+SAMPLES = sorted(p.stem for p in sample_templates())
 
 
 def _layout(name: str, dpi: int) -> DisplayList:

@@ -15,7 +15,7 @@ from labelstation.render.png import render_png
 from labelstation.render.verify import DEFAULT_TOLERANCE_MM, verify_symbols
 from labelstation.render.zplimage import render_zpl_image
 from labelstation.symbols import encode
-from labelstation.template import layout, load_data, load_template
+from labelstation.template import layout, load_data, load_template, sample_templates
 from labelstation.template.displaylist import DisplayList, Symbol, TextRun
 from labelstation.units import dots_to_mm
 
@@ -166,10 +166,7 @@ def test_verifies_a_zplkit_image_of_zpl() -> None:
     assert report.max_delta_mm < 0.1
 
 
-_SAMPLES = sorted(
-    p for p in (Path(__file__).resolve().parents[2] / "resources" / "templates").glob("*.json")
-    if not p.name.endswith(".data.json")
-)  # fmt: skip
+_SAMPLES = sample_templates()
 
 
 @pytest.mark.parametrize("dpi", [203, 300, 600])

@@ -32,6 +32,7 @@ from labelstation.template import (
     layout,
     load_data,
     load_template,
+    sample_templates,
 )
 from labelstation.template.displaylist import Box, Symbol, TextRun
 from labelstation.template.text import line_height_mm, text_width_mm
@@ -39,7 +40,7 @@ from labelstation.udi import build, build_primary, build_secondary
 from labelstation.units import dots_to_mm
 
 TEMPLATES = resource_path("templates/eu-fmd-carton.json").parent
-SAMPLES = sorted(p.stem for p in TEMPLATES.glob("*.json") if not p.name.endswith(".data.json"))
+SAMPLES = sorted(p.stem for p in sample_templates())
 DPIS = (203, 300, 600)
 GS = "\x1d"
 CSET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"

@@ -24,12 +24,13 @@ from labelstation.template import (
     Template,
     load_data,
     load_template,
+    sample_templates,
     schema,
 )
 from labelstation.template.canonical import content_hash
 
 TEMPLATES = resource_path("templates/eu-fmd-carton.json").parent
-SAMPLES = sorted(p.stem for p in TEMPLATES.glob("*.json") if not p.name.endswith(".data.json"))
+SAMPLES = sorted(p.stem for p in sample_templates())
 
 
 def _base() -> dict[str, Any]:

@@ -145,4 +145,4 @@ def audit_key(tmp_path: Path) -> FileKeyProvider:
 @pytest.fixture
 def audit_trail(db: Database, audit_key: FileKeyProvider) -> AuditTrail:
     """An audit trail on ``db`` for station ``TEST-WS``, checkpointing every 10 entries."""
-    return AuditTrail(db, audit_key, "TEST-WS", checkpoint_every=10)
+    return AuditTrail(db, audit_key, "TEST-WS")

@@ -50,7 +50,7 @@ def test_four_concurrent_writers_leave_one_chain_that_verifies(
     for thread in threads:
         thread.join(timeout=120)
     assert errors == []
-    trail = AuditTrail(db, audit_key, "QA")
+    trail = AuditTrail(db, audit_key, "QA", checkpoint_every=10)  # the site interval
     result = trail.verify()
     assert (result.ok, result.entries, result.problem) == (True, WRITERS * PER_WRITER, "")
     entries = trail.entries()

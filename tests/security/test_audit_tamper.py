@@ -503,3 +503,35 @@ def test_verifier_with_a_longer_interval_accepts_the_same_trail(
 ) -> None:
     assert AuditTrail(db, audit_key, "QA", checkpoint_every=20).verify().ok
     assert not AuditTrail(db, audit_key, "QA", checkpoint_every=5).verify().ok
+
+
+@pytest.mark.parametrize("victim", [1, 13, N])
+def test_default_interval_names_the_exact_rewritten_entry_even_in_the_tail(
+    db: Database, audit_key: FileKeyProvider, victim: int
+) -> None:
+    """With a checkpoint after every entry (the default) no rewrite hides, not even the newest."""
+    site = AuditTrail(db, audit_key, "WS-1", clock=TickClock())
+    with db.session() as session:
+        for i in range(1, N + 1):
+            site.append(
+                session,
+                actor_id="jdoe",
+                actor_name="Jane Doe",
+                action="serial.print",
+                object_type="serial",
+                object_id=f"SN{i:04d}",
+                old=None,
+                new={"state": "printed", "n": i},
+                reason=None,
+            )
+    assert len(site.checkpoints()) == N
+    rows = read_rows(db)
+    rows[victim - 1]["actor_name"] = "Someone Else"
+    rehash(rows, victim - 1)
+    write_rows(db, rows)
+    expect(
+        site,
+        victim,
+        f"checkpoint at entry {victim}: entry hash does not match the checkpoint (chain "
+        f"rewritten between entries {victim} and {victim})",
+    )

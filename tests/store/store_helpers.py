@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labelstation.security.audit import AuditTrail
+from labelstation.security.audit import DEFAULT_CHECKPOINT_EVERY, AuditTrail
 from labelstation.security.keys import FileKeyProvider
 from labelstation.store.db import Database
 
@@ -12,9 +12,11 @@ def full_url(db: Database) -> str:
     return db.url.render_as_string(hide_password=False)
 
 
-def filled_trail(db: Database, key: FileKeyProvider, n: int) -> AuditTrail:
-    """An audit trail (checkpoint every 10 entries) with ``n`` entries appended in one session."""
-    trail = AuditTrail(db, key, "WS", checkpoint_every=10)
+def filled_trail(
+    db: Database, key: FileKeyProvider, n: int, checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY
+) -> AuditTrail:
+    """An audit trail (site checkpoint interval unless given) with ``n`` entries in one session."""
+    trail = AuditTrail(db, key, "WS", checkpoint_every=checkpoint_every)
     with db.session() as session:
         for i in range(n):
             trail.append(

@@ -205,7 +205,7 @@ def test_verify_ok_then_changed_entry_is_named(
     head = trail.head()
     assert main(["audit", "verify", "--db", full_url(db)]) == 0
     assert capsys.readouterr().out == (
-        f"audit trail ok: 20 entries, 2 checkpoints (HMACs checked), head 20 {head.hash}\n"
+        f"audit trail ok: 20 entries, 20 checkpoints (HMACs checked), head 20 {head.hash}\n"
     )
     with db.engine.begin() as connection:
         suffix = " ON audit_entry" if db.dialect == "postgresql" else ""
@@ -228,7 +228,7 @@ def test_verify_ok_then_changed_entry_is_named(
         "entries": 16,
         "first_bad": 17,
         "problem": "audit entry 17: hash does not match its content (changed)",
-        "checkpoints": 1,
+        "checkpoints": 16,
         "hmac_checked": True,
         "head": {"seq": 16, "hash": trail.entries(start=16, stop=16)[0].hash},
     }
@@ -284,7 +284,8 @@ def test_checkpoint_on_demand(
     trail = filled_trail(db, FileKeyProvider(key_file), 3)
     assert main(["audit", "checkpoint", "--db", full_url(db)]) == 0
     assert capsys.readouterr().out == f"checkpoint at entry 3: {trail.head().hash}\n"
-    assert [c.seq for c in trail.checkpoints()] == [3]
+    # Every entry already has its checkpoint; an on-demand one at the same head adds no row.
+    assert [c.seq for c in trail.checkpoints()] == [1, 2, 3]
 
 
 def test_audit_commands_refuse_missing_or_unupgraded_databases(
@@ -360,7 +361,7 @@ def test_refusal_from_a_real_process_is_one_line_without_traceback(tmp_path: Pat
 def test_verify_uses_the_site_checkpoint_interval(
     db: Database, key_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    filled_trail(db, FileKeyProvider(key_file), 20)  # checkpoints every 10
+    filled_trail(db, FileKeyProvider(key_file), 20, checkpoint_every=10)  # a site that chose 10
     assert main(["audit", "verify", "--db", full_url(db), "--checkpoint-every", "10"]) == 0
     capsys.readouterr()
     assert main(["audit", "verify", "--db", full_url(db), "--checkpoint-every", "7"]) == 2

@@ -34,6 +34,11 @@ _MAX_FRAME = 8192
 _DPM_TO_DPI = {6: 152, 8: 203, 12: 300, 24: 600}
 
 
+def _framed(payload: bytes) -> bytes:
+    """One host reply string as a Zebra sends it: ``STX payload ETX CR LF``."""
+    return b"\x02" + payload + b"\x03\r\n"
+
+
 class StxEtxFramer:
     """Split a byte stream into ``STX … ETX`` payloads.
 
@@ -183,7 +188,17 @@ def format_host_status(status: PrinterStatus) -> bytes:
         f"{s.graphics_stored:03d}"
     )
     three = f"{s.password},{b(s.static_ram)}"
-    return b"".join(b"\x02" + t.encode("latin-1") + b"\x03\r\n" for t in (one, two, three))
+    return b"".join(_framed(t.encode("latin-1")) for t in (one, two, three))
+
+
+def format_host_identification(model: str, firmware: str, dpi: int, memory_kb: int) -> bytes:
+    """Encode a ``~HI`` reply ``model,firmware,dots-per-mm,memoryKB,`` (used by the simulator).
+
+    The dots-per-mm table is the one :func:`parse_host_identification` reads back, so the
+    simulator can only announce a resolution the driver understands.
+    """
+    dpm = {dpi_: dpm_ for dpm_, dpi_ in _DPM_TO_DPI.items()}[dpi]
+    return _framed(f"{model},{firmware},{dpm},{memory_kb}KB,".encode("latin-1"))
 
 
 def parse_host_identification(frame: bytes) -> PrinterIdentity:
@@ -211,7 +226,7 @@ def parse_host_identification(frame: bytes) -> PrinterIdentity:
         dpi=_DPM_TO_DPI[int(dpm)],
         memory_kb=int(memory[:-2]),
         options=",".join(parts[4:]).strip(),
-        raw=b"\x02" + frame + b"\x03\r\n",
+        raw=_framed(frame),
     )
 
 

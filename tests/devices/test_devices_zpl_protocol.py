@@ -15,6 +15,7 @@ from labelstation.devices.zpl import (
     StxEtxFramer,
     ZplDriver,
     format_directory,
+    format_host_identification,
     format_host_status,
     parse_directory,
     parse_host_identification,
@@ -245,3 +246,18 @@ def test_any_allowed_value_survives_the_recall_path(value: str) -> None:
     finally:
         printer.stop()
     assert printer.printed[0].zpl.count(b"^FD" + value.encode("utf-8") + b"^FS") == 1
+
+
+@pytest.mark.parametrize(("dpi", "dpm"), [(152, 6), (203, 8), (300, 12), (600, 24)])
+def test_host_identification_is_written_as_the_driver_reads_it(dpi: int, dpm: int) -> None:
+    wire = format_host_identification("ZT411-300dpi", "V92.21.39Z", dpi, 8192)
+    assert wire == f"\x02ZT411-300dpi,V92.21.39Z,{dpm},8192KB,\x03\r\n".encode("latin-1")
+    ident = parse_host_identification(wire[1:-3])
+    assert (ident.model, ident.firmware, ident.dpi, ident.memory_kb, ident.options) == (
+        "ZT411-300dpi",
+        "V92.21.39Z",
+        dpi,
+        8192,
+        "",
+    )
+    assert ident.raw == wire

@@ -37,7 +37,11 @@ from pathlib import Path
 
 from labelstation.devices.sim.link import LinkServer
 from labelstation.devices.status import PrinterStatus
-from labelstation.devices.zpl import format_directory, format_host_status
+from labelstation.devices.zpl import (
+    format_directory,
+    format_host_identification,
+    format_host_status,
+)
 from labelstation.errors import RenderError, ValidationError
 from labelstation.render.zplimage import (
     merge_stored_formats,
@@ -153,9 +157,6 @@ class _State:
     garble: bool = False
     printed_total: int = 0
     stored: dict[str, bytes] = field(default_factory=dict)
-
-
-_DPI_TO_DPM = {152: 6, 203: 8, 300: 12, 600: 24}
 
 
 class VirtualPrinter:
@@ -391,8 +392,7 @@ class VirtualPrinter:
             return reply
         if code == b"HI":
             m = self.model
-            text = f"{m.model},{m.firmware},{_DPI_TO_DPM[m.dpi]},{m.memory_kb}KB,"
-            return b"\x02" + text.encode("latin-1") + b"\x03\r\n"
+            return format_host_identification(m.model, m.firmware, m.dpi, m.memory_kb)
         if code == b"PS":
             s.paused = False
         elif code == b"JA":

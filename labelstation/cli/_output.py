@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from labelstation.errors import LabelStationError
+from labelstation.gs1 import GS
 
-GS = "\x1d"
 GS_TEXT = "\\x1d"
 
 

@@ -29,10 +29,10 @@ import serial
 
 from labelstation.devices.transport import Backoff, DeviceConfig, open_transport, reconnect
 from labelstation.errors import DeviceError, ValidationError
+from labelstation.gs1 import GS as GS  # re-exported: the separator readers restore
 
 #: Terminator names a technician picks from; any other non-empty bytes are a custom terminator.
 TERMINATORS: dict[str, bytes] = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "ETX": b"\x03"}
-GS = "\x1d"
 # Bytes that are noise at the edges of a read: NUL and stray line ends.
 _EDGE_NOISE = b"\x00\r\n"
 # Control characters that belong to data (GS1 GS, ISO/IEC 15434 RS and EOT).

@@ -67,6 +67,7 @@ from fontTools.ttLib.tables import ttProgram  # type: ignore[import-untyped]
 from PIL import ImageFont
 
 from labelstation.errors import RenderError
+from labelstation.gs1 import GS
 from labelstation.gs1.checkdigit import check_digit
 from labelstation.render._raster import INK_BELOW, fitted_grey
 from labelstation.resources import font_path, resource_path
@@ -116,7 +117,6 @@ _BASELINE_FRACTION = 0.75
 _ITF_RATIO = "3.0"  # zint's ITF-14 wide:narrow, so both draw 135 modules
 #: ^BQ draws its first module row this many dots below ^FO (printer behaviour, as imaged).
 _QR_TOP_OFFSET = 9
-_GS = "\x1d"
 _ORIENTATION: dict[int, str] = {0: "N", 90: "R", 180: "I", 270: "B"}
 _ALIGN = {"left": "L", "center": "C", "right": "R"}
 
@@ -370,13 +370,13 @@ def _code128_data(data: str, *, gs1: bool, what: str) -> str:
     available through ``^BC`` as imaged here, so such data is refused, never approximated.
     """
     for char in data:
-        if not (0x20 <= ord(char) <= 0x7F or (gs1 and char == _GS)):
+        if not (0x20 <= ord(char) <= 0x7F or (gs1 and char == GS)):
             raise RenderError(
                 f"{what} data {data!r}: character {char!r} is not printable ASCII; expected "
                 "Code 128 subset B/C characters (ZPL ^BC: no control characters, no FNC4)"
             )
     tokens: list[str] = ["FNC1"] if gs1 else []
-    tokens.extend("FNC1" if (gs1 and ch == _GS) else ch for ch in data)
+    tokens.extend("FNC1" if (gs1 and ch == GS) else ch for ch in data)
 
     def digit_run(i: int) -> int:
         n = 0
@@ -432,7 +432,7 @@ def _enter_ab(out: list[str], subset: str, char: str) -> str:
 def _datamatrix_data(data: str, *, gs1: bool) -> str:
     body = data.replace(ZPL_ESCAPE_BX, ZPL_ESCAPE_BX * 2)
     if gs1:
-        body = ZPL_ESCAPE_BX + "1" + body.replace(_GS, ZPL_ESCAPE_BX + "1")
+        body = ZPL_ESCAPE_BX + "1" + body.replace(GS, ZPL_ESCAPE_BX + "1")
     return body
 
 

@@ -15,17 +15,17 @@ from functools import partial
 from typing import Any
 
 from benchmarks.common import Result, rate
+from labelstation.gs1 import GS
 from labelstation.render.zpl import render_zpl
 from labelstation.symbols import encode
 from labelstation.template import Template, layout
 
 GROUP = "symbol options"
-_GS = "\x1d"
 _counter = itertools.count()
 
 
 def _gs1(serial_digits: int = 18) -> str:
-    return f"0109506000134352{'10'}LOT-42{_GS}21SN{next(_counter):0{serial_digits}d}"
+    return f"0109506000134352{'10'}LOT-42{GS}21SN{next(_counter):0{serial_digits}d}"
 
 
 def _encode_dm(options: dict[str, Any]) -> object:

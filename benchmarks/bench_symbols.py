@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks.common import Result
+from labelstation.gs1 import GS
 from labelstation.render.pdf import render_pdf
 from labelstation.render.png import render_png
 from labelstation.render.verify import verify_symbols
@@ -21,7 +22,6 @@ from labelstation.symbols import encode
 from labelstation.template.displaylist import Box, DisplayList, Line, Symbol, TextRun
 
 GROUP = "symbols and raster/PDF rendering"
-_GS = "\x1d"
 _counter = itertools.count()
 
 
@@ -30,7 +30,7 @@ def _serial() -> str:
 
 
 def _label(serial: str) -> DisplayList:
-    dm = f"0109506000134352{'17'}271231{'10'}LOT-42{_GS}21{serial}"
+    dm = f"0109506000134352{'17'}271231{'10'}LOT-42{GS}21{serial}"
     c128 = f"0109506000134352{'21'}{serial}"
     dm_size = encode("gs1-datamatrix", dm).width_modules * 0.423 + 2 * 0.423
     c128_w = encode("gs1-128", c128).width_modules * 0.254 + 2 * 2.54
@@ -70,7 +70,7 @@ def run() -> list[Result]:
     results: list[Result] = []
     samples = {
         "gs1-datamatrix": lambda: encode(
-            "gs1-datamatrix", f"0109506000134352{'17'}271231{'10'}LOT-42{_GS}21{_serial()}"
+            "gs1-datamatrix", f"0109506000134352{'17'}271231{'10'}LOT-42{GS}21{_serial()}"
         ),
         "gs1-128": lambda: encode("gs1-128", f"0109506000134352{'21'}{_serial()[-10:]}"),
         "gs1-qr": lambda: encode("gs1-qr", f"0109506000134352{'21'}{_serial()}"),

@@ -656,9 +656,11 @@ def _graphic(resource: str, width: int, height: int) -> tuple[str, int, int]:
         name=resource,
         svg_refusal="SVG cannot be rasterised for ZPL",
     )
-    # Mode "1" packs rows MSB first with 1 = white; ZPL wants 1 = black.
-    bits = grey.point(lambda v: 0 if v < INK_BELOW else 255).convert("1")
-    raw = bytes(b ^ 0xFF for b in bits.tobytes())
+    # ZPL wants 1 = ink. Map ink to 255 *before* packing: mode "1" pads each row's last byte
+    # with 0 bits, which must stay 0 (paper), or a width that is not a multiple of 8 would
+    # print a black bar up to 7 dots wide at the image's right edge.
+    bits = grey.point(lambda v: 255 if v < INK_BELOW else 0).convert("1")
+    raw = bits.tobytes()
     row_bytes = (grey.width + 7) // 8
     payload = base64.b64encode(zlib.compress(raw, 9))
     crc = binascii.crc_hqx(payload, 0)

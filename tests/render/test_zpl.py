@@ -434,6 +434,40 @@ def test_images_are_z64_graphics_in_the_stored_format() -> None:
     assert recall == "^XA^XFR:LSFMT1.ZPL^FS^FN1^FDSN1^FS^XZ"
 
 
+@pytest.mark.parametrize("width_mm", [10.0, 10.1, 9.9, 7.3])
+def test_graphic_rows_pad_with_paper_not_ink(width_mm: float) -> None:
+    """A ^GF row whose width is not a multiple of 8 dots ends in pad bits: they must be 0."""
+    import base64
+    import zlib
+
+    from labelstation.render._raster import fitted_grey
+    from labelstation.render.png import render_png
+    from labelstation.template.displaylist import Image
+
+    dl = _label(Image(5, 5, width_mm, 10, "icons/lot.png"))
+    zpl = render_zpl(dl, 203)
+    match = re.search(r"\^GFA,(\d+),\d+,(\d+),:Z64:([A-Za-z0-9+/=]+):", zpl)
+    assert match is not None
+    total, row_bytes = int(match.group(1)), int(match.group(2))
+    raw = zlib.decompress(base64.b64decode(match.group(3)))
+    assert len(raw) == total
+    grey, _ = fitted_grey(
+        resource_path("icons/lot.png"),
+        (mm_to_dots(width_mm, 203), mm_to_dots(10, 203)),
+        name="lot",
+        svg_refusal="",
+    )
+    pad = row_bytes * 8 - grey.width
+    pad_mask = (1 << pad) - 1
+    assert all(raw[r + row_bytes - 1] & pad_mask == 0 for r in range(0, total, row_bytes))
+    # And as a printer draws it: no ink further right than the preview's.
+    zpl_box = _ink_mask(render_zpl_image(zpl, 203)).getbbox()
+    png_box = _ink_mask(render_png(dl, 203)).getbbox()
+    assert zpl_box is not None
+    assert png_box is not None
+    assert zpl_box[2] <= png_box[2] + 1
+
+
 def test_svg_images_are_refused() -> None:
     from labelstation.template.displaylist import Image
 

@@ -1,4 +1,4 @@
-"""The printer panel against the real simulator over socket://: live state, faults, resume, test print."""
+"""The printer panel against the simulator over socket://: state, faults, resume, test print."""
 
 from __future__ import annotations
 

@@ -156,7 +156,7 @@ def encode_gs1(symbology: zint.Symbology, allowed: set[str]) -> Encoder:
 
 
 def _apply_2d_options(info: SymbologyInfo, symbol: zint.Symbol, options: Mapping[str, Any]) -> None:
-    """Set zint's Data Matrix shape and QR error correction from ``options``.
+    """Set zint's Data Matrix shape and encodation and QR error correction from ``options``.
 
     Data Matrix is always encoded square here (the data is checked on the square symbol first,
     so zint's own message names a data fault); :func:`_rectangle` then re-encodes it in the
@@ -171,6 +171,10 @@ def _apply_2d_options(info: SymbologyInfo, symbol: zint.Symbol, options: Mapping
                 f"{info.kind} option 'rectangular' {rectangular!r}: expected true or false"
             )
         symbol.option_3 = zint.DataMatrixOptions.SQUARE
+        # ISO/IEC 16022 Annex P encodation, not zint's own optimiser: it is what printers' ^BX
+        # firmware follows, so the size we draw (and send as columns × rows) is one a printer
+        # can fill; zint's tighter packing can pick a size a printer then refuses.
+        symbol.input_mode = symbol.input_mode | zint.InputMode.FAST
     elif "QRCode" in info.zxing_formats:
         ecc = options.get("ecc", "M")
         if ecc not in _QR_ECC:

@@ -305,3 +305,12 @@ def test_latin1_text_in_code128_and_unicode_in_2d_symbols() -> None:
     text = "Ελληνικά · Кириллица · 漢字"
     assert decode(raster(encode("qr", text))) == [("]Q1", text)]
     assert decode(raster(encode("datamatrix", text))) == [("]d1", text)]
+
+
+def test_data_matrix_uses_the_standards_encodation_so_a_printer_can_fill_the_size() -> None:
+    """zint's optimiser packs this serial in 18×18; ISO 16022 Annex P (printers) needs 20×20."""
+    from labelstation.gs1 import build
+
+    data = build([("01", "09506000134352"), ("21", ":0a0a0a0a0")]).data
+    encoded = encode("gs1-datamatrix", data)
+    assert (encoded.width_modules, encoded.height_modules) == (20, 20)

@@ -20,6 +20,7 @@ from typing import Any
 from labelstation.cli._output import print_json, show_help
 from labelstation.errors import IntegrityError
 from labelstation.security.audit import DEFAULT_CHECKPOINT_EVERY, AuditTrail
+from labelstation.security.esign import signature_anchors
 from labelstation.security.keys import ENV_KEY_FILE, FileKeyProvider, default_key_path
 from labelstation.store.db import ENV_URL, Database, DatabaseError
 
@@ -368,7 +369,15 @@ def _audit_verify(args: argparse.Namespace) -> int:
         trail = _trail(
             database, args.key_file, create_key=False, checkpoint_every=args.checkpoint_every
         )
-        result = trail.verify(check_hmac=not args.no_hmac)
+        try:
+            with database.session(write=False) as session:
+                anchors = signature_anchors(session)
+        except IntegrityError as exc:  # an altered signature is itself a broken trail
+            if args.json:
+                print_json({"valid": False, "error": str(exc)})
+                return 2
+            raise
+        result = trail.verify(check_hmac=not args.no_hmac, anchors=anchors)
     finally:
         database.dispose()
     if args.json:

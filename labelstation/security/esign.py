@@ -321,3 +321,29 @@ def load_signature(session: Session, signature_id: int) -> Signature:
         audit_hash=row.audit_hash,
         signature_hash=row.signature_hash,
     )
+
+
+def signature_anchors(session: Session) -> list[tuple[int, str]]:
+    """The audit-chain heads recorded in every stored e-signature, oldest first.
+
+    Each signature fixed the chain head at the moment of signing inside a record the signature
+    hash protects, so :meth:`~labelstation.security.audit.AuditTrail.verify` can check the chain
+    still passes through them (``anchors=``): someone who cuts off or rewrites history before a
+    signature must also forge the signature. A signature whose own fields no longer hash to its
+    signature hash is reported, not skipped — skipping it would let the forger out.
+
+    Raises:
+        IntegrityError: a stored signature was altered.
+    """
+    anchors: list[tuple[int, str]] = []
+    for signature_id in session.scalars(select(SignatureRow.id).order_by(SignatureRow.id)):
+        signature = load_signature(session, signature_id)
+        recomputed = hashlib.sha256(canonical_json(signature.manifest())).hexdigest()
+        if recomputed != signature.signature_hash:
+            raise IntegrityError(
+                f"signature #{signature_id} by {signature.signer_id}: its fields hash to "
+                f"{recomputed}, not its signature hash {signature.signature_hash}: the "
+                "signature record was altered"
+            )
+        anchors.append((signature.audit_seq, signature.audit_hash))
+    return anchors

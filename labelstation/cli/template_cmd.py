@@ -17,12 +17,14 @@ from typing import Any
 
 from labelstation.cli._output import print_json
 from labelstation.cli.user_cmd import add_actor, run_signed_in
+from labelstation.render.export import write_atomically
+from labelstation.render.pdf import pdf_bytes
 from labelstation.security.esign import Signature, manifestation
 from labelstation.security.session import UserSession
 from labelstation.services import templates
 from labelstation.services.context import ServiceContext
 from labelstation.services.templates import TemplateDiff
-from labelstation.template import load_data, load_template
+from labelstation.template import Template, layout, load_data, load_template
 from labelstation.template.canonical import canonical_json
 
 _EXIT = """\
@@ -105,6 +107,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("-o", "--output", type=Path, default=None, help="default: stdout")
     add_actor(export)
     export.set_defaults(handler=run_signed_in(_export))
+
+    proof = command(
+        "proof", "a PDF proof of a version with its state and approval signature (11.50)"
+    )
+    proof.add_argument("id", metavar="TEMPLATE_ID")
+    proof.add_argument("--version", type=int, default=None, help="default: the latest")
+    proof.add_argument("--data", type=Path, required=True, help="sample data JSON")
+    proof.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    proof.add_argument("--dpi", type=int, default=300)
+    add_actor(proof)
+    proof.set_defaults(handler=run_signed_in(_proof))
 
     diff = command("diff", "compare two versions field by field (and pixel by pixel)")
     diff.add_argument("id", metavar="TEMPLATE_ID")
@@ -232,6 +245,32 @@ def _export(ctx: ServiceContext, session: UserSession, _pw: str, args: argparse.
         print(text)
     else:
         args.output.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def _proof(ctx: ServiceContext, session: UserSession, _pw: str, args: argparse.Namespace) -> int:
+    """Proof sheet: the label, the PROOF watermark, and in words what state it is in and who
+    signed it, so a printout carries the signature manifestation 21 CFR 11.50 asks for."""
+    template = Template.from_json(templates.export(ctx, session, args.id, args.version))
+    versions = templates.list_versions(ctx, session, args.id)
+    wanted = args.version if args.version is not None else max(v.version for v in versions)
+    version = next(v for v in versions if v.version == wanted)
+    approved = version.approval is not None and version.state.value == "approved"
+    display_list = layout(
+        template, load_data(args.data), dpi=args.dpi, version=str(wanted) if approved else ""
+    )
+    notes = [
+        f"{version.label} — state: {version.state.value}"
+        + ("" if approved else " — NOT APPROVED, NOT FOR PRODUCTION"),
+        f"content sha256 {version.content_hash}",
+        manifestation(version.approval)
+        if version.approval is not None
+        else "No approval signature",
+    ]
+    size = write_atomically(
+        args.out, pdf_bytes([display_list], proof=True, n_up=(1, 1), notes=notes)
+    )
+    print(f"wrote {args.out} ({size:,} bytes): {notes[0]}")
     return 0
 
 

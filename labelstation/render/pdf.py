@@ -49,6 +49,7 @@ from labelstation.units import pt_to_mm
 
 WATERMARK = "PROOF — NOT FOR PRODUCTION"
 _FOOTER_PT = 5.0
+_NOTES_PT = 9.0
 _SHEET_MARGIN = 10.0  # mm around an N-up grid, room for the footer
 
 
@@ -71,6 +72,7 @@ def render_pdf(
     proof: bool = False,
     n_up: tuple[int, int] | None = None,
     sheet: tuple[float, float] = (210.0, 297.0),
+    notes: Sequence[str] = (),
 ) -> int:
     """Write ``display_lists`` as a PDF to ``out`` and return the number of pages.
 
@@ -84,6 +86,9 @@ def render_pdf(
         n_up: ``(columns, rows)`` of labels per ``sheet``; None puts each label on its own page
             of exactly the label's size.
         sheet: the proof sheet size in mm (width, height), used with ``n_up``.
+        notes: lines printed at the top of every proof sheet, e.g. the signature manifestations
+            of an approved version (21 CFR 11.50: name, date and time, meaning on printouts).
+            Only with ``n_up``: a label-size page has no room beside the label.
 
     Raises:
         RenderError: a primitive cannot be drawn, ``n_up`` is not positive, or the grid does
@@ -92,7 +97,7 @@ def render_pdf(
     saved_a85 = rl_config.useA85
     rl_config.useA85 = 0  # binary Flate streams: ASCII85 in pure Python doubled the save time
     try:
-        return _render(display_lists, out, proof, n_up, sheet)
+        return _render(display_lists, out, proof, n_up, sheet, notes)
     finally:
         rl_config.useA85 = saved_a85
 
@@ -103,6 +108,7 @@ def _render(
     proof: bool,
     n_up: tuple[int, int] | None,
     sheet: tuple[float, float],
+    notes: Sequence[str],
 ) -> int:
     canvas = Canvas(
         str(out) if isinstance(out, str | Path) else out,
@@ -113,6 +119,8 @@ def _render(
     canvas.setCreator("LabelStation")
     forms: dict[tuple[Any, ...], str] = {}
     pages = 0
+    if notes and n_up is None:
+        raise RenderError("render_pdf notes: need a proof sheet (n_up); a label page has no room")
     if n_up is None:
         for dl in display_lists:
             canvas.setPageSize((dl.width * mm, dl.height * mm))
@@ -124,7 +132,7 @@ def _render(
             canvas.showPage()
             pages += 1
     else:
-        pages = _sheets(canvas, list(display_lists), n_up, sheet, proof, forms)
+        pages = _sheets(canvas, list(display_lists), n_up, sheet, proof, forms, notes)
     if pages == 0:
         raise RenderError("render_pdf display_lists: empty; expected at least one label")
     canvas.save()
@@ -145,6 +153,7 @@ def _sheets(
     sheet: tuple[float, float],
     proof: bool,
     forms: dict[tuple[Any, ...], str],
+    notes: Sequence[str] = (),
 ) -> int:
     cols, rows = n_up
     if cols < 1 or rows < 1:
@@ -180,9 +189,32 @@ def _sheets(
         if proof:
             dl = labels[first]
             _footer(canvas, dl, _SHEET_MARGIN, sh - _SHEET_MARGIN / 2, sw - 2 * _SHEET_MARGIN, sh)
+        _notes(canvas, notes, _SHEET_MARGIN, top, sw - 2 * _SHEET_MARGIN, sh)
         canvas.showPage()
         pages += 1
     return pages
+
+
+def _notes(
+    canvas: Canvas, notes: Sequence[str], x: float, bottom: float, width: float, page_h: float
+) -> None:
+    """Draw ``notes`` as lines ending just above ``bottom`` mm (the top of the label grid)."""
+    if not notes:
+        return
+    font = _font("sans", False)
+    size = pt_to_mm(_NOTES_PT)
+    canvas.saveState()
+    _origin(canvas, 0.0, 0.0, page_h)
+    canvas.setFillColorRGB(0, 0, 0)
+    baseline = bottom - 2.0 - (len(notes) - 1) * size * 1.3
+    for line in notes:
+        fitted = size
+        natural = pdfmetrics.stringWidth(line, font, size)
+        if natural > width > 0:
+            fitted = size * width / natural
+        _string(canvas, x, baseline, line, font, fitted)
+        baseline += size * 1.3
+    canvas.restoreState()
 
 
 def _origin(canvas: Canvas, x: float, y: float, page_h: float) -> None:

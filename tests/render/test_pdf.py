@@ -250,3 +250,11 @@ def test_pdf_and_png_put_text_in_the_same_place(
     assert ink_pdf is not None
     # same font, metrics and geometry: the ink boxes agree within 0.3 mm (hinting, rounding)
     assert max(abs(a - b) for a, b in zip(ink_png, ink_pdf, strict=True)) <= 4
+
+
+def test_notes_need_a_proof_sheet() -> None:
+    with pytest.raises(RenderError) as caught:
+        pdf_bytes([_label()], proof=True, notes=["Approved by Jane Roe"])
+    assert str(caught.value) == (
+        "render_pdf notes: need a proof sheet (n_up); a label page has no room"
+    )

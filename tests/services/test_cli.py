@@ -324,3 +324,53 @@ def test_products(cli: Cli) -> None:
         "labelstation: error: user tech (technician) may not perform product.create: it "
         "needs one of the roles supervisor\n",
     )
+
+
+def test_proof_pdf_carries_state_and_signature_manifestation(cli: Cli, tmp_path: Path) -> None:
+    """21 CFR 11.50: the printed proof names signer, date and time, and meaning."""
+    import subprocess
+
+    assert cli.as_user("tech", "template", "import", TEMPLATE)[0] == 0
+    draft = tmp_path / "draft.pdf"
+    code, out, err = cli.as_user(
+        "tech", "template", "proof", "eu-fmd-carton", "--data", DATA, "--out", str(draft)
+    )
+    assert (code, err) == (0, "")
+    assert out.endswith(
+        ": template eu-fmd-carton v1 — state: draft — NOT APPROVED, NOT FOR PRODUCTION\n"
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(draft), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "No approval signature" in text
+    assert "DRAFT" in text
+    assert cli.as_user("tech", "template", "submit", "eu-fmd-carton")[0] == 0
+    assert cli.as_user("jroe", "template", "approve", "eu-fmd-carton", "--version", "1")[0] == 0
+    signed = tmp_path / "signed.pdf"
+    code, _, err = cli.as_user(
+        "tech",
+        "template",
+        "proof",
+        "eu-fmd-carton",
+        "--version",
+        "1",
+        "--data",
+        DATA,
+        "--out",
+        str(signed),
+    )
+    assert (code, err) == (0, "")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(signed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "template eu-fmd-carton v1 — state: approved" in text
+    assert "Approved by Jane Roe (jroe) on " in text
+    assert "meaning: approved" in text
+    assert " v1 " in text  # the footer names the approved version, not DRAFT
+    page = subprocess.run(
+        ["pdftoppm", "-r", "300", "-png", "-singlefile", str(signed), str(tmp_path / "page")],
+        check=True,
+    )
+    assert page.returncode == 0
+    decoded = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png").convert("L"))
+    assert [d.symbology_identifier for d in decoded] == ["]d2"]

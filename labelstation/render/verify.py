@@ -151,9 +151,14 @@ class _Intent:
 
 
 @cache
+def _format_names() -> str:
+    return ",".join(sorted({name for kind in kinds() for name in symbology(kind).zxing_formats}))
+
+
 def _formats() -> zxingcpp.BarcodeFormats:
-    names = {name for kind in kinds() for name in symbology(kind).zxing_formats}
-    return zxingcpp.barcode_formats_from_str(",".join(sorted(names)))
+    # Built per call (microseconds): a zxing-cpp object cached for the life of the process is
+    # reported as a leak by nanobind when the interpreter exits.
+    return zxingcpp.barcode_formats_from_str(_format_names())
 
 
 def _content_box(s: Symbol, dpi: int) -> tuple[float, float, float, float]:

@@ -33,18 +33,13 @@ from labelstation.errors import LabelStationError
 from labelstation.render.export import export_label
 from labelstation.render.preview import LabelPreview, PreviewResult
 from labelstation.resources import resource_path, resources_root
+from labelstation.template import sample_templates
 from labelstation.ui.preview import QtLabelPreview, QtProblemBanner, QtSymbolTable
 from labelstation.ui.printer import QtPrinterPanel
 from labelstation.units import SUPPORTED_DPI
 
 DEFAULT_SAMPLE = "eu-fmd-carton"
 ZOOMS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
-
-
-def sample_templates() -> list[Path]:
-    """The sample templates shipped in ``resources/templates`` (data files excluded)."""
-    folder = resources_root() / "templates"
-    return sorted(p for p in folder.glob("*.json") if not p.name.endswith(".data.json"))
 
 
 class QtMainWindow(QMainWindow):

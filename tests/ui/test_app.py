@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 from labelstation import __version__
 from labelstation.render.preview import LabelPreview
 from labelstation.resources import resource_path
-from labelstation.ui.app import QtMainWindow, sample_templates
+from labelstation.template import sample_templates
+from labelstation.ui.app import QtMainWindow
 
 
 @pytest.fixture

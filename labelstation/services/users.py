@@ -136,19 +136,7 @@ def lock_user(
             f"lock {user_id}: administrators may not lock their own account; "
             "expected another user's ID"
         )
-    with ctx.write() as db:
-        row = accounts.user_row(db, user_id)
-        accounts.set_lock(
-            db,
-            ctx.audit,
-            row,
-            locked=True,
-            actor_id=session.user_id,
-            actor_name=session.full_name,
-            now=ctx.clock(),
-            reason=reason,
-        )
-        return UserAccount.from_row(row)
+    return _set_lock(ctx, session, user_id, locked=True, reason=reason)
 
 
 def unlock_user(
@@ -157,13 +145,20 @@ def unlock_user(
     """Unlock an account and clear its failed attempts (administrators only, audited)."""
     session.require(Operation.USER_UNLOCK)
     _require_reason("unlock", user_id, reason)
+    return _set_lock(ctx, session, user_id, locked=False, reason=reason)
+
+
+def _set_lock(
+    ctx: ServiceContext, session: UserSession, user_id: str, *, locked: bool, reason: str
+) -> UserAccount:
+    """Lock or unlock in one write transaction; shared so both stay audited the same way."""
     with ctx.write() as db:
         row = accounts.user_row(db, user_id)
         accounts.set_lock(
             db,
             ctx.audit,
             row,
-            locked=False,
+            locked=locked,
             actor_id=session.user_id,
             actor_name=session.full_name,
             now=ctx.clock(),

@@ -354,19 +354,26 @@ def _diff(
     )
 
 
+#: The signed lifecycle events: the permission each needs and the meaning its signature carries.
+_SIGNED_EVENTS: dict[Event, tuple[Operation, Meaning]] = {
+    Event.APPROVE: (Operation.TEMPLATE_APPROVE, Meaning.APPROVED),
+    Event.REJECT: (Operation.TEMPLATE_REJECT, Meaning.REJECTED),
+    Event.RETIRE: (Operation.TEMPLATE_RETIRE, Meaning.RETIRED),
+}
+
+
 def _signed_transition(
     ctx: ServiceContext,
     session: UserSession,
     template_id: str,
     version: int,
-    *,
-    operation: Operation,
     event: Event,
-    meaning: Meaning,
+    *,
     user_id: str | None,
     password: str,
     reason: str | None,
 ) -> tuple[TemplateVersion, Signature]:
+    operation, meaning = _SIGNED_EVENTS[event]
     session.require(operation)
     signer = esign.signing_user_id(session, user_id)
     with ctx.db.session(write=False) as db:  # refuse early, before asking for the password
@@ -471,9 +478,7 @@ def approve(
         session,
         template_id,
         version,
-        operation=Operation.TEMPLATE_APPROVE,
-        event=Event.APPROVE,
-        meaning=Meaning.APPROVED,
+        Event.APPROVE,
         user_id=user_id,
         password=password,
         reason=reason,
@@ -497,9 +502,7 @@ def reject(
         session,
         template_id,
         version,
-        operation=Operation.TEMPLATE_REJECT,
-        event=Event.REJECT,
-        meaning=Meaning.REJECTED,
+        Event.REJECT,
         user_id=user_id,
         password=password,
         reason=reason,
@@ -523,9 +526,7 @@ def retire(
         session,
         template_id,
         version,
-        operation=Operation.TEMPLATE_RETIRE,
-        event=Event.RETIRE,
-        meaning=Meaning.RETIRED,
+        Event.RETIRE,
         user_id=user_id,
         password=password,
         reason=reason,

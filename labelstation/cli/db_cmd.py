@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
-import socket
 import sys
 from pathlib import Path
 from typing import Any
 
+from labelstation.cli._db import add_db, open_migrated, workstation
 from labelstation.cli._output import print_json, show_help
 from labelstation.errors import IntegrityError
 from labelstation.security.audit import DEFAULT_CHECKPOINT_EVERY, AuditTrail
 from labelstation.security.esign import signature_anchors
 from labelstation.security.keys import ENV_KEY_FILE, FileKeyProvider, default_key_path
-from labelstation.store.db import ENV_URL, Database, DatabaseError
-
-#: Environment variable naming this station in audit entries (default: the host name).
-ENV_WORKSTATION = "LABELSTATION_WORKSTATION"
+from labelstation.store.db import Database, DatabaseError
 
 _EXIT = """\
 Exit status: 0 done, 2 refused (one line on stderr), 1 internal error.
@@ -42,35 +38,6 @@ examples:
   labelstation audit verify --db postgresql+psycopg://qa@db.site/labelstation --json
   labelstation audit verify --db copy.sqlite3 --key-file /media/qa/audit-checkpoint.key
 """
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        default=None,
-        help=f"database URL or SQLite file (default: ${ENV_URL}, else the per-user SQLite file)",
-    )
-
-
-def _workstation() -> str:
-    return os.environ.get(ENV_WORKSTATION) or socket.gethostname() or "unknown"
-
-
-def _open_migrated(url: str | None) -> Database:
-    database = Database.open(url)
-    path = database.sqlite_path
-    if path is not None and not path.exists():
-        raise DatabaseError(
-            f"database {str(path)!r}: does not exist; expected an existing LabelStation database"
-        )
-    if database.current_revision() is None:
-        database.dispose()
-        raise DatabaseError(
-            f"database {database.display_url()}: has no schema; expected an upgraded database "
-            "(run labelstation db upgrade)"
-        )
-    return database
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -96,7 +63,7 @@ def _register_db(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         epilog=_EXIT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_db(upgrade)
+    add_db(upgrade)
     upgrade.add_argument(
         "--no-backup",
         action="store_true",
@@ -119,7 +86,7 @@ def _register_db(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         epilog=_EXIT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_db(backup)
+    add_db(backup)
     backup.add_argument("--backup-dir", type=Path, default=None, metavar="DIR")
     backup.set_defaults(handler=_db_backup)
 
@@ -130,7 +97,7 @@ def _register_db(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         epilog=_EXIT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_db(info)
+    add_db(info)
     info.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     info.set_defaults(handler=_db_info)
 
@@ -144,7 +111,7 @@ def _register_db(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     grant.add_argument("name", metavar="NAME", help="role name (a-z, 0-9, _)")
-    _add_db(grant)
+    add_db(grant)
     grant.set_defaults(handler=_db_grant)
 
 
@@ -164,7 +131,7 @@ def _register_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         epilog=_EPILOG_VERIFY,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_db(verify)
+    add_db(verify)
     verify.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     verify.add_argument(
         "--key-file",
@@ -196,7 +163,7 @@ def _register_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         epilog=_EXIT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_db(export)
+    add_db(export)
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--csv", type=Path, metavar="FILE", help="write CSV (UTF-8) to FILE")
     target.add_argument("--pdf", type=Path, metavar="FILE", help="write PDF to FILE")
@@ -209,7 +176,7 @@ def _register_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         epilog=_EXIT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_db(checkpoint)
+    add_db(checkpoint)
     checkpoint.set_defaults(handler=_audit_checkpoint)
 
 
@@ -320,7 +287,7 @@ def _record_system_change(
     ``os:`` so that it cannot be mistaken for a LabelStation user ID.
     """
     user = _os_user()
-    trail = AuditTrail(database, FileKeyProvider.default(), _workstation())
+    trail = AuditTrail(database, FileKeyProvider.default(), workstation())
     with database.session() as session:
         trail.append(
             session,
@@ -360,11 +327,11 @@ def _trail(
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
 ) -> AuditTrail:
     provider = FileKeyProvider(key_file or default_key_path(), create=create_key)
-    return AuditTrail(database, provider, _workstation(), checkpoint_every=checkpoint_every)
+    return AuditTrail(database, provider, workstation(), checkpoint_every=checkpoint_every)
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    database = _open_migrated(args.db)
+    database = open_migrated(args.db)
     try:
         trail = _trail(
             database, args.key_file, create_key=False, checkpoint_every=args.checkpoint_every
@@ -394,7 +361,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _audit_export(args: argparse.Namespace) -> int:
-    database = _open_migrated(args.db)
+    database = open_migrated(args.db)
     try:
         trail = _trail(database, None, create_key=False)
         if args.csv is not None:
@@ -410,7 +377,7 @@ def _audit_export(args: argparse.Namespace) -> int:
 
 
 def _audit_checkpoint(args: argparse.Namespace) -> int:
-    database = _open_migrated(args.db)
+    database = open_migrated(args.db)
     try:
         checkpoint = _trail(database, None, create_key=True).checkpoint()
     finally:

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import argparse
 
-from labelstation.cli._output import print_json
-from labelstation.cli.user_cmd import add_actor, run_signed_in
+from labelstation.cli._output import print_json, show_help
+from labelstation.cli.user_cmd import add_actor, add_command, run_signed_in
 from labelstation.security.session import UserSession
 from labelstation.services import products
 from labelstation.services.context import ServiceContext
 from labelstation.services.products import Product
-
-_EXIT = """\
-Exit status: 0 done, 2 refused (one line on stderr), 1 internal error.
-With --password-stdin, standard input holds your password (one line).
-"""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,16 +24,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Products a label is printed for (GTIN, NDC, name, strength, market…).",
     )
     commands = group.add_subparsers(dest="product_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda args: _help(group))
+    group.set_defaults(handler=lambda args: show_help(group))
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name,
-            help=help_text,
-            description=f"{help_text[0].upper()}{help_text[1:]}.",
-            epilog=_EXIT,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        return add_command(commands, name, help_text)
 
     add = command("add", "add a product (supervisors)")
     add.add_argument("--gtin", required=True, help="GTIN-8/12/13/14 with a valid check digit")
@@ -63,11 +52,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     add_actor(show)
     show.set_defaults(handler=run_signed_in(_show))
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def _add(ctx: ServiceContext, session: UserSession, _pw: str, args: argparse.Namespace) -> int:

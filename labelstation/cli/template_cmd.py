@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from labelstation.cli._output import print_json
-from labelstation.cli.user_cmd import add_actor, run_signed_in
+from labelstation.cli._output import print_json, show_help
+from labelstation.cli.user_cmd import add_actor, add_command, run_signed_in
 from labelstation.render.export import write_atomically
 from labelstation.render.pdf import pdf_bytes
 from labelstation.security.esign import Signature, manifestation
@@ -27,11 +28,6 @@ from labelstation.services.templates import TemplateDiff
 from labelstation.template import Template, layout, load_data, load_template
 from labelstation.template.canonical import canonical_json
 
-_EXIT = """\
-Exit status: 0 done, 2 refused (one line on stderr), 1 internal error.
-With --password-stdin, standard input holds your password (one line).
-"""
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``template`` command group."""
@@ -41,16 +37,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Template lifecycle: draft -> in review -> approved -> superseded/retired.",
     )
     commands = group.add_subparsers(dest="template_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda args: _help(group))
+    group.set_defaults(handler=lambda args: show_help(group))
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name,
-            help=help_text,
-            description=f"{help_text[0].upper()}{help_text[1:]}.",
-            epilog=_EXIT,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        return add_command(commands, name, help_text)
 
     validate = commands.add_parser(
         "validate",
@@ -84,16 +74,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_actor(approve)
     approve.set_defaults(handler=run_signed_in(_approve))
 
-    for name, help_text in (
-        ("reject", "send a version in review back to draft (e-signature 'rejected')"),
-        ("retire", "withdraw a version from use (e-signature 'retired')"),
+    for name, help_text, transition in (
+        (
+            "reject",
+            "send a version in review back to draft (e-signature 'rejected')",
+            templates.reject,
+        ),
+        ("retire", "withdraw a version from use (e-signature 'retired')", templates.retire),
     ):
         sub = command(name, help_text)
         sub.add_argument("id", metavar="TEMPLATE_ID")
         sub.add_argument("--version", type=int, required=True)
         sub.add_argument("--reason", required=True, help="why (recorded and signed)")
         add_actor(sub)
-        sub.set_defaults(handler=run_signed_in(_reject if name == "reject" else _retire))
+        sub.set_defaults(handler=run_signed_in(partial(_sign, transition)))
 
     listing = command("list", "list template versions")
     listing.add_argument("id", nargs="?", default=None, metavar="TEMPLATE_ID")
@@ -131,11 +125,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     diff.set_defaults(handler=run_signed_in(_diff))
 
 
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
-
-
 def _validate(args: argparse.Namespace) -> int:
     template = load_template(args.file)
     print(f"valid: template {template.id} ({template.content_hash})")
@@ -171,7 +160,39 @@ def _print_diff(result: TemplateDiff, png: Path | None) -> None:
             print(f"image diff written to {png}")
 
 
-def _signed(version: templates.TemplateVersion, signature: Signature) -> int:
+class _SignedTransition(Protocol):
+    """The shape :func:`templates.approve`, ``reject`` and ``retire`` share."""
+
+    def __call__(
+        self,
+        ctx: ServiceContext,
+        session: UserSession,
+        template_id: str,
+        version: int,
+        *,
+        password: str,
+        reason: str,
+        user_id: str | None = None,
+    ) -> tuple[templates.TemplateVersion, Signature]: ...
+
+
+def _sign(
+    transition: _SignedTransition,
+    ctx: ServiceContext,
+    session: UserSession,
+    password: str,
+    args: argparse.Namespace,
+) -> int:
+    """Sign ``args.id`` v``args.version`` with the command's password; print the manifestation."""
+    version, signature = transition(
+        ctx,
+        session,
+        args.id,
+        args.version,
+        user_id=args.user,
+        password=password,
+        reason=args.reason,
+    )
     print(f"{version.label}: {version.state.value}")
     print(manifestation(signature))
     print(f"signature {signature.signature_hash}")
@@ -185,46 +206,7 @@ def _approve(
     review = templates.review(ctx, session, args.id, args.version, data=data, dpi=args.dpi)
     _print_diff(review, args.diff_png)
     print(f"signing: template {args.id} v{args.version} — meaning: approved")
-    version, signature = templates.approve(
-        ctx,
-        session,
-        args.id,
-        args.version,
-        user_id=args.user,
-        password=password,
-        reason=args.reason,
-    )
-    return _signed(version, signature)
-
-
-def _reject(
-    ctx: ServiceContext, session: UserSession, password: str, args: argparse.Namespace
-) -> int:
-    version, signature = templates.reject(
-        ctx,
-        session,
-        args.id,
-        args.version,
-        user_id=args.user,
-        password=password,
-        reason=args.reason,
-    )
-    return _signed(version, signature)
-
-
-def _retire(
-    ctx: ServiceContext, session: UserSession, password: str, args: argparse.Namespace
-) -> int:
-    version, signature = templates.retire(
-        ctx,
-        session,
-        args.id,
-        args.version,
-        user_id=args.user,
-        password=password,
-        reason=args.reason,
-    )
-    return _signed(version, signature)
+    return _sign(templates.approve, ctx, session, password, args)
 
 
 def _list(ctx: ServiceContext, session: UserSession, _pw: str, args: argparse.Namespace) -> int:

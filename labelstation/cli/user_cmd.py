@@ -16,8 +16,8 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from labelstation.cli._output import print_json
-from labelstation.cli.db_cmd import _add_db, _open_migrated, _workstation
+from labelstation.cli._db import add_db, open_migrated, workstation
+from labelstation.cli._output import print_json, show_help
 from labelstation.errors import NotFound, ValidationError
 from labelstation.security.audit import AuditTrail
 from labelstation.security.keys import FileKeyProvider
@@ -30,6 +30,9 @@ from labelstation.services.context import ServiceContext
 _EXIT = """\
 Exit status: 0 done, 2 refused (one line on stderr), 1 internal error.
 """
+
+#: The epilog of a command whose only password is the signed-in user's own.
+SIGNED_IN_EXIT = f"{_EXIT}With --password-stdin, standard input holds your password (one line).\n"
 
 
 class PasswordSource:
@@ -64,9 +67,30 @@ class PasswordSource:
         return first
 
 
+def add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    *,
+    epilog: str = SIGNED_IN_EXIT,
+) -> argparse.ArgumentParser:
+    """Add one subcommand whose description is its help text as a sentence.
+
+    Shared by the ``user``, ``template`` and ``product`` groups so that every signed-in
+    command's ``--help`` has the same layout and states the same exit status.
+    """
+    return commands.add_parser(
+        name,
+        help=help_text,
+        description=f"{help_text[0].upper()}{help_text[1:]}.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def add_actor(parser: argparse.ArgumentParser) -> None:
     """Add ``--db``, ``--user ID`` and ``--password-stdin`` to a command that needs a user."""
-    _add_db(parser)
+    add_db(parser)
     parser.add_argument("--user", required=True, metavar="ID", help="your user ID")
     add_password_stdin(parser)
 
@@ -86,8 +110,8 @@ POLICY = PasswordPolicy()
 
 def open_context(args: argparse.Namespace) -> ServiceContext:
     """The services' context for ``--db``: migrated database, audit trail, :data:`POLICY`."""
-    database = _open_migrated(args.db)
-    trail = AuditTrail(database, FileKeyProvider.default(create=True), _workstation())
+    database = open_migrated(args.db)
+    trail = AuditTrail(database, FileKeyProvider.default(create=True), workstation())
     return ServiceContext(db=database, audit=trail, policy=POLICY)
 
 
@@ -127,23 +151,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "password policy, lockout.",
     )
     commands = group.add_subparsers(dest="user_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda args: _help(group))
+    group.set_defaults(handler=lambda args: show_help(group))
 
     def command(name: str, help_text: str, stdin_lines: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name,
-            help=help_text,
-            description=f"{help_text[0].upper()}{help_text[1:]}.",
-            epilog=f"With --password-stdin, standard input holds: {stdin_lines}.\n{_EXIT}",
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        epilog = f"With --password-stdin, standard input holds: {stdin_lines}.\n{_EXIT}"
+        return add_command(commands, name, help_text, epilog=epilog)
 
     init = command(
         "init-admin",
         "create the first administrator (only while no user exists)",
         "the new administrator's password",
     )
-    _add_db(init)
+    add_db(init)
     init.add_argument("--id", required=True, metavar="ID", help="the administrator's user ID")
     init.add_argument("--name", required=True, help="printed (full) name")
     add_password_stdin(init)
@@ -196,11 +215,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     roles.add_argument("--reason", default=None, help="why (required with --set)")
     add_actor(roles)
     roles.set_defaults(handler=run_signed_in(_roles))
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def _init_admin(args: argparse.Namespace) -> int:

@@ -371,16 +371,8 @@ def authenticate(
             if not allow_expired:
                 policy.check_not_expired(row.user_id, row.password_changed_at, now)
             if purpose == "sign-in":
-                audit.append(
-                    session,
-                    actor_id=row.user_id,
-                    actor_name=row.full_name,
-                    action="auth.sign_in",
-                    object_type="user",
-                    object_id=row.user_id,
-                    old=None,
-                    new={"roles": format_roles(account.roles)},
-                    reason=None,
+                _audit_own(
+                    session, audit, row, "auth.sign_in", {"roles": format_roles(account.roles)}
                 )
             return account
     raise AuthenticationError(refusal)
@@ -389,14 +381,22 @@ def authenticate(
 def _audit_failure(
     session: Session, audit: AuditTrail, row: UserRow, purpose: str, cause: str
 ) -> None:
+    new = {"purpose": purpose, "cause": cause, "failed_attempts": row.failed_attempts}
+    _audit_own(session, audit, row, "auth.failed", new)
+
+
+def _audit_own(
+    session: Session, audit: AuditTrail, row: UserRow, action: str, new: dict[str, Any]
+) -> None:
+    """Audit an authentication event of a known user: they are both the actor and the object."""
     audit.append(
         session,
         actor_id=row.user_id,
         actor_name=row.full_name,
-        action="auth.failed",
+        action=action,
         object_type="user",
         object_id=row.user_id,
         old=None,
-        new={"purpose": purpose, "cause": cause, "failed_attempts": row.failed_attempts},
+        new=new,
         reason=None,
     )

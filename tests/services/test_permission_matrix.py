@@ -1,4 +1,5 @@
-"""Every service operation × every role, through the real services on SQLite and PostgreSQL.
+"""Every operation × every role: the permission table itself, and the real services on SQLite
+and PostgreSQL.
 
 The expectation is written out by hand below (not read from ``PERMISSIONS``); the test also
 checks that it names exactly the operations of the table, so a new operation without a row here
@@ -15,7 +16,7 @@ import pytest
 from svc_helpers import UserFactory, password_of
 
 from labelstation.errors import LabelStationError, PermissionDenied
-from labelstation.security.roles import PERMISSIONS, Operation, Role
+from labelstation.security.roles import PERMISSIONS, Operation, Role, allowed_roles, require
 from labelstation.security.session import UserSession
 from labelstation.services import products, templates, users
 from labelstation.services.context import ServiceContext
@@ -103,6 +104,18 @@ CALLS: dict[str, Call] = {
 def test_the_matrix_names_every_operation() -> None:
     operations = {op.value for op in Operation}
     assert set(ALLOWED) == operations == {op.value for op in PERMISSIONS} == set(CALLS)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("operation", list(Operation))
+def test_the_table_for_every_operation_and_role(operation: Operation, role: Role) -> None:
+    may = role.value in ALLOWED[operation.value]
+    assert (role in allowed_roles(operation)) is may
+    if may:
+        require("u1", frozenset({role}), operation)
+    else:
+        with pytest.raises(PermissionDenied):
+            require("u1", frozenset({role}), operation)
 
 
 @pytest.mark.parametrize("role", COLUMNS)

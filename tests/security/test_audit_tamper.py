@@ -41,9 +41,8 @@ class TickClock:
         return self.now
 
 
-@pytest.fixture
-def trail(db: Database, audit_key: FileKeyProvider) -> AuditTrail:
-    trail = AuditTrail(db, audit_key, "WS-1", clock=TickClock(), checkpoint_every=10)
+def _print_serials(trail: AuditTrail, db: Database) -> None:
+    """Append the N serial prints (SN0001, SN0002, …) every tampering test starts from."""
     with db.session() as session:  # one transaction: 25 fsyncs would dominate the run time
         for i in range(1, N + 1):
             trail.append(
@@ -57,6 +56,12 @@ def trail(db: Database, audit_key: FileKeyProvider) -> AuditTrail:
                 new={"state": "printed", "n": i},
                 reason=None,
             )
+
+
+@pytest.fixture
+def trail(db: Database, audit_key: FileKeyProvider) -> AuditTrail:
+    trail = AuditTrail(db, audit_key, "WS-1", clock=TickClock(), checkpoint_every=10)
+    _print_serials(trail, db)
     assert trail.verify().ok
     return trail
 
@@ -511,19 +516,7 @@ def test_default_interval_names_the_exact_rewritten_entry_even_in_the_tail(
 ) -> None:
     """With a checkpoint after every entry (the default) no rewrite hides, not even the newest."""
     site = AuditTrail(db, audit_key, "WS-1", clock=TickClock())
-    with db.session() as session:
-        for i in range(1, N + 1):
-            site.append(
-                session,
-                actor_id="jdoe",
-                actor_name="Jane Doe",
-                action="serial.print",
-                object_type="serial",
-                object_id=f"SN{i:04d}",
-                old=None,
-                new={"state": "printed", "n": i},
-                reason=None,
-            )
+    _print_serials(site, db)
     assert len(site.checkpoints()) == N
     rows = read_rows(db)
     rows[victim - 1]["actor_name"] = "Someone Else"

@@ -496,35 +496,40 @@ def test_printing_an_unknown_template(ctx: ServiceContext, operator: UserSession
     assert str(exc.value) == "template 'no-such-template': no such template"
 
 
-def test_approved_row_without_signature_is_refused(
-    ctx: ServiceContext, approved: Template, operator: UserSession
+@pytest.mark.parametrize(
+    ("start", "tampering", "message"),
+    [
+        pytest.param(
+            "approved",
+            "UPDATE template_version SET approval_signature_id = NULL",
+            "template eu-fmd-carton v1: approved but has no approval signature: refusing to print",
+            id="approved-row-without-signature",
+        ),
+        pytest.param(
+            "approved",
+            "UPDATE e_signature SET meaning = 'reviewed'",
+            "template eu-fmd-carton v1: approval signature means 'reviewed'; expected "
+            "'approved': refusing to print",
+            id="approval-signature-of-another-meaning",
+        ),
+        pytest.param(
+            "in_review",
+            "UPDATE template_version SET state = 'approved'",
+            "template eu-fmd-carton v1: approved but has no approval signature: refusing to print",
+            id="state-set-to-approved-in-the-database",
+        ),
+    ],
+)
+def test_approval_tampered_in_the_database_does_not_print(
+    request: pytest.FixtureRequest,
+    ctx: ServiceContext,
+    operator: UserSession,
+    start: str,
+    tampering: str,
+    message: str,
 ) -> None:
-    _sql(ctx, "UPDATE template_version SET approval_signature_id = NULL")
+    template: Template = request.getfixturevalue(start)
+    _sql(ctx, tampering)
     with pytest.raises(IntegrityError) as exc:
-        templates.get_printable(ctx, operator, approved.id)
-    assert str(exc.value) == (
-        "template eu-fmd-carton v1: approved but has no approval signature: refusing to print"
-    )
-
-
-def test_approval_pointing_at_a_signature_of_another_meaning_is_refused(
-    ctx: ServiceContext, approved: Template, operator: UserSession
-) -> None:
-    _sql(ctx, "UPDATE e_signature SET meaning = 'reviewed'")
-    with pytest.raises(IntegrityError) as exc:
-        templates.get_printable(ctx, operator, approved.id)
-    assert str(exc.value) == (
-        "template eu-fmd-carton v1: approval signature means 'reviewed'; expected 'approved': "
-        "refusing to print"
-    )
-
-
-def test_state_set_to_approved_in_the_database_does_not_print(
-    ctx: ServiceContext, in_review: Template, operator: UserSession
-) -> None:
-    _sql(ctx, "UPDATE template_version SET state = 'approved'")
-    with pytest.raises(IntegrityError) as exc:
-        templates.get_printable(ctx, operator, in_review.id)
-    assert str(exc.value) == (
-        "template eu-fmd-carton v1: approved but has no approval signature: refusing to print"
-    )
+        templates.get_printable(ctx, operator, template.id)
+    assert str(exc.value) == message

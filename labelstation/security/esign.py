@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -100,68 +100,40 @@ class Signature:
             ValidationError: the time is naive, or a hash is not a SHA-256 hex digest.
         """
         _check_hex64("content hash", content_hash)
-        signed_at = _utc_seconds(signed_at)
-        manifest = _manifest(
-            signer_id,
-            signer_name,
-            meaning,
-            signed_at,
-            record_type,
-            record_id,
-            content_hash,
-            audit_seq,
-            audit_hash,
-        )
-        return cls(
+        unsigned = cls(
             signer_id=signer_id,
             signer_name=signer_name,
             meaning=meaning,
-            signed_at=signed_at,
+            signed_at=_utc_seconds(signed_at),
             record_type=record_type,
             record_id=record_id,
             content_hash=content_hash,
             audit_seq=audit_seq,
             audit_hash=audit_hash,
-            signature_hash=hashlib.sha256(canonical_json(manifest)).hexdigest(),
+            signature_hash="",
         )
+        return replace(unsigned, signature_hash=unsigned.fields_hash())
 
     def manifest(self) -> dict[str, Any]:
         """The exact document :attr:`signature_hash` is the SHA-256 of (canonical JSON)."""
-        return _manifest(
-            self.signer_id,
-            self.signer_name,
-            self.meaning,
-            _utc_seconds(self.signed_at),
-            self.record_type,
-            self.record_id,
-            self.content_hash,
-            self.audit_seq,
-            self.audit_hash,
-        )
+        return {
+            "signer_id": self.signer_id,
+            "signer_name": self.signer_name,
+            "meaning": self.meaning.value,
+            "signed_at": _utc_seconds(self.signed_at).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "record_type": self.record_type,
+            "record_id": self.record_id,
+            "content_hash": self.content_hash,
+            "audit_seq": self.audit_seq,
+            "audit_hash": self.audit_hash,
+        }
 
+    def fields_hash(self) -> str:
+        """SHA-256 of :meth:`manifest`: what :attr:`signature_hash` must equal while intact.
 
-def _manifest(
-    signer_id: str,
-    signer_name: str,
-    meaning: Meaning,
-    signed_at: dt.datetime,
-    record_type: str,
-    record_id: str,
-    content_hash: str,
-    audit_seq: int,
-    audit_hash: str,
-) -> dict[str, Any]:
-    return {
-        "signer_id": signer_id,
-        "signer_name": signer_name,
-        "meaning": meaning.value,
-        "signed_at": signed_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "record_type": record_type,
-        "record_id": record_id,
-        "content_hash": content_hash,
-        "audit_seq": audit_seq,
-        "audit_hash": audit_hash,
-    }
+        One computation for signing and for every check, so they cannot drift apart.
+        """
+        return hashlib.sha256(canonical_json(self.manifest())).hexdigest()
 
 
 def verify_signature(
@@ -173,7 +145,7 @@ def verify_signature(
         IntegrityError: the stored signature fields no longer hash to its signature hash, or it
             was made for another record, or for other content than ``content_hash``.
     """
-    recomputed = hashlib.sha256(canonical_json(signature.manifest())).hexdigest()
+    recomputed = signature.fields_hash()
     if recomputed != signature.signature_hash:
         raise IntegrityError(
             f"signature {signature.signature_hash} by {signature.signer_id}: its fields hash to "
@@ -338,7 +310,7 @@ def signature_anchors(session: Session) -> list[tuple[int, str]]:
     anchors: list[tuple[int, str]] = []
     for signature_id in session.scalars(select(SignatureRow.id).order_by(SignatureRow.id)):
         signature = load_signature(session, signature_id)
-        recomputed = hashlib.sha256(canonical_json(signature.manifest())).hexdigest()
+        recomputed = signature.fields_hash()
         if recomputed != signature.signature_hash:
             raise IntegrityError(
                 f"signature #{signature_id} by {signature.signer_id}: its fields hash to "

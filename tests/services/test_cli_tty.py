@@ -61,13 +61,18 @@ def _run_on_pty(argv: list[str], answers: list[str], env: dict[str, str]) -> tup
     return os.waitstatus_to_exitcode(status), screen.decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
-def test_init_admin_asks_twice_without_echo(db: Database, tmp_path: Path) -> None:
-    env = {
+def _env(db: Database, tmp_path: Path) -> dict[str, str]:
+    """The child's environment: this test's SQLite database and a key file of its own."""
+    return {
         **os.environ,
         ENV_KEY_FILE: str(tmp_path / "key"),
         "LABELSTATION_DB": str(db.sqlite_path),
     }
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_init_admin_asks_twice_without_echo(db: Database, tmp_path: Path) -> None:
+    env = _env(db, tmp_path)
     code, screen = _run_on_pty(
         ["user", "init-admin", "--id", "admin", "--name", "Ada Admin"],
         ["Admin-pass-2026", "Admin-pass-2026"],
@@ -85,11 +90,7 @@ def test_init_admin_asks_twice_without_echo(db: Database, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_mismatched_repeat_is_refused(db: Database, tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        ENV_KEY_FILE: str(tmp_path / "key"),
-        "LABELSTATION_DB": str(db.sqlite_path),
-    }
+    env = _env(db, tmp_path)
     code, screen = _run_on_pty(
         ["user", "init-admin", "--id", "admin", "--name", "Ada Admin"],
         ["Admin-pass-2026", "Admin-pass-2027"],

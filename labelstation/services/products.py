@@ -156,10 +156,9 @@ def _audit(
     new: Product | None,
     reason: str | None,
 ) -> None:
-    ctx.audit.append(
+    ctx.audit_by(
         session,
-        actor_id=actor.user_id,
-        actor_name=actor.full_name,
+        actor,
         action=action,
         object_type="product",
         object_id=gtin,

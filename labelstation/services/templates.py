@@ -171,10 +171,9 @@ def _audit(
     new: dict[str, Any] | None,
     reason: str | None,
 ) -> None:
-    ctx.audit.append(
+    ctx.audit_by(
         session,
-        actor_id=actor.user_id,
-        actor_name=actor.full_name,
+        actor,
         action=action,
         object_type=RECORD_TYPE,
         object_id=f"{row.template_id} v{row.version}",

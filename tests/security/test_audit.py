@@ -42,20 +42,29 @@ class TickClock:
         return self.now
 
 
+#: The fields of a plain entry; a test overrides only what it is about.
+_BASE: dict[str, Any] = {
+    "actor_id": "jdoe",
+    "actor_name": "Jane Doe",
+    "action": "template.edit",
+    "object_type": "template",
+    "object_id": "T1",
+    "old": None,
+    "new": None,
+    "reason": None,
+}
+
+
 def _append(trail: AuditTrail, db: Database, n: int = 1, **overrides: Any) -> list[AuditEntry]:
     out = []
     for i in range(n):
         fields: dict[str, Any] = {
-            "actor_id": "jdoe",
-            "actor_name": "Jane Doe",
-            "action": "template.edit",
-            "object_type": "template",
+            **_BASE,
             "object_id": f"T-{i}",
             "old": {"version": i},
             "new": {"version": i + 1},
-            "reason": None,
+            **overrides,
         }
-        fields.update(overrides)
         with db.session() as session:
             out.append(trail.append(session, **fields))
     return out
@@ -283,18 +292,6 @@ def test_reason_required_by_caller_or_action_list(db: Database, audit_key: FileK
     assert entry.reason == "CAPA-12"
 
 
-_BASE: dict[str, Any] = {
-    "actor_id": "jdoe",
-    "actor_name": "Jane Doe",
-    "action": "template.edit",
-    "object_type": "template",
-    "object_id": "T1",
-    "old": None,
-    "new": None,
-    "reason": None,
-}
-
-
 @pytest.mark.parametrize(
     ("override", "message"),
     [
@@ -492,14 +489,13 @@ def test_any_allowed_value_round_trips(
     with db.session() as session:
         written = trail.append(
             session,
-            actor_id="jdoe",
-            actor_name=actor_name,
-            action="template.edit",
-            object_type="template",
-            object_id=object_id,
-            old=None,
-            new=new,
-            reason=reason,
+            **{
+                **_BASE,
+                "actor_name": actor_name,
+                "object_id": object_id,
+                "new": new,
+                "reason": reason,
+            },
         )
     read = trail.entries(start=written.seq, stop=written.seq)
     assert read == [written]
@@ -549,14 +545,13 @@ def test_pdf_export_lays_out_huge_values_and_points_to_the_csv(
     with db.session() as session:
         trail.append(
             session,
-            actor_id="jdoe",
-            actor_name="Jane Doe",
-            action="template.import",
-            object_type="template",
-            object_id="CARTON-EU v1",
-            old=None,
-            new=big,
-            reason="\x07" * 700,  # spelled out as <U+0007>: far longer than it looks
+            **{
+                **_BASE,
+                "action": "template.import",
+                "object_id": "CARTON-EU v1",
+                "new": big,
+                "reason": "\x07" * 700,  # spelled out as <U+0007>: far longer than it looks
+            },
         )
     target = tmp_path / "big.pdf"
     assert trail.export_pdf(target) == 1

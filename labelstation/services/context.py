@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from labelstation.security.audit import AuditTrail
 from labelstation.security.passwords import PasswordPolicy
-from labelstation.security.session import Clock, UserSession, utc_now
+from labelstation.security.session import Clock, utc_now
 from labelstation.security.users import serialize_writes
 from labelstation.store.db import Database
 
@@ -40,32 +39,3 @@ class ServiceContext:
         with self.db.session() as session:
             serialize_writes(session)
             yield session
-
-    def audit_by(
-        self,
-        session: Session,
-        actor: UserSession,
-        *,
-        action: str,
-        object_type: str,
-        object_id: str,
-        old: dict[str, Any] | None,
-        new: dict[str, Any] | None,
-        reason: str | None,
-    ) -> None:
-        """Append an audit entry in ``session`` naming the signed-in ``actor`` as who did it.
-
-        The product and template services record their changes this way, so the actor's ID
-        and printed name come from the session in one place (21 CFR 11.10(e)).
-        """
-        self.audit.append(
-            session,
-            actor_id=actor.user_id,
-            actor_name=actor.full_name,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            old=old,
-            new=new,
-            reason=reason,
-        )

@@ -156,9 +156,10 @@ def _audit(
     new: Product | None,
     reason: str | None,
 ) -> None:
-    ctx.audit_by(
+    ctx.audit.append(
         session,
-        actor,
+        actor_id=actor.user_id,
+        actor_name=actor.full_name,
         action=action,
         object_type="product",
         object_id=gtin,

@@ -171,9 +171,10 @@ def _audit(
     new: dict[str, Any] | None,
     reason: str | None,
 ) -> None:
-    ctx.audit_by(
+    ctx.audit.append(
         session,
-        actor,
+        actor_id=actor.user_id,
+        actor_name=actor.full_name,
         action=action,
         object_type=RECORD_TYPE,
         object_id=f"{row.template_id} v{row.version}",

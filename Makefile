@@ -29,7 +29,8 @@ lint: $(STAMP)
 test: $(STAMP) system-deps lint
 	bash scripts/run-tests.sh
 
-bench: $(STAMP) system-deps
+bench: $(STAMP)
+	bash scripts/system-deps.sh bench
 	$(BIN)/python -m benchmarks
 
 clean:

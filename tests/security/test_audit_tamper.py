@@ -107,12 +107,17 @@ def read_rows(db: Database) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in result]
 
 
+def seal(row: dict[str, Any]) -> None:
+    """Give ``row`` the hash of its own content, as a forger who knows the algorithm would."""
+    row["hash"] = entry_hash(**{k: v for k, v in row.items() if k != "hash"})
+
+
 def rehash(rows: list[dict[str, Any]], start: int = 0) -> None:
     """Recompute seq-consistent links and hashes from ``rows[start]`` on (no key needed)."""
     for index in range(start, len(rows)):
         row = rows[index]
         row["prev_hash"] = rows[index - 1]["hash"] if index else "0" * 64
-        row["hash"] = entry_hash(**{k: v for k, v in row.items() if k != "hash"})
+        seal(row)
 
 
 def write_rows(db: Database, rows: list[dict[str, Any]], *, head: bool = True) -> None:
@@ -245,7 +250,7 @@ def test_inserted_entry_with_its_own_valid_hash_is_named(trail: AuditTrail, db: 
     """A forged entry 18 hashes correctly and links to 17; the shifted old 18 gives it away."""
     rows = read_rows(db)
     forged = dict(rows[16], seq=18, object_id="SN9999", prev_hash=rows[16]["hash"])
-    forged["hash"] = entry_hash(**{k: v for k, v in forged.items() if k != "hash"})
+    seal(forged)
     shifted = [dict(r, seq=r["seq"] + 1) for r in rows[17:]]
     write_rows(db, [*rows[:17], forged, *shifted])
     expect(trail, 18, "audit entry 18 was inserted (the entry now numbered 19 was recorded as 18)")
@@ -270,7 +275,7 @@ def test_entry_rewritten_with_its_own_hash_breaks_the_next_link(
 def test_first_entry_must_start_from_genesis(trail: AuditTrail, db: Database) -> None:
     rows = read_rows(db)
     rows[0]["prev_hash"] = "f" * 64
-    rows[0]["hash"] = entry_hash(**{k: v for k, v in rows[0].items() if k != "hash"})
+    seal(rows[0])
     write_rows(db, rows, head=False)
     expect(trail, 1, "audit entry 1: does not start from the genesis hash (inserted)")
 
@@ -284,7 +289,7 @@ def test_entry_before_the_first_is_named(trail: AuditTrail, db: Database) -> Non
 def test_entry_beyond_the_head_is_named(trail: AuditTrail, db: Database) -> None:
     rows = read_rows(db)
     extra = dict(rows[-1], seq=N + 1, prev_hash=rows[-1]["hash"], object_id="SN-FORGED")
-    extra["hash"] = entry_hash(**{k: v for k, v in extra.items() if k != "hash"})
+    seal(extra)
     write_rows(db, [*rows, extra], head=False)
     expect(trail, N + 1, f"audit entry {N + 1}: beyond the chain head at entry {N} (inserted)")
 

@@ -24,6 +24,7 @@ from labelstation.security.keys import FileKeyProvider
 from labelstation.security.passwords import PasswordPolicy
 from labelstation.security.roles import format_roles, parse_roles
 from labelstation.security.session import UserSession
+from labelstation.security.siteconfig import load_password_policy
 from labelstation.services import users
 from labelstation.services.context import ServiceContext
 
@@ -104,15 +105,17 @@ def add_password_stdin(parser: argparse.ArgumentParser) -> None:
     )
 
 
-#: The password policy the command line applies (the site default; tests swap in cheap hashing).
-POLICY = PasswordPolicy()
+#: A password policy pinned for this process (tests swap in cheap hashing); None reads the
+#: site config file (labelstation.security.siteconfig) on every command.
+POLICY: PasswordPolicy | None = None
 
 
 def open_context(args: argparse.Namespace) -> ServiceContext:
-    """The services' context for ``--db``: migrated database, audit trail, :data:`POLICY`."""
+    """The services' context for ``--db``: migrated database, audit trail, the site's policy."""
     database = open_migrated(args.db)
     trail = AuditTrail(database, FileKeyProvider.default(create=True), workstation())
-    return ServiceContext(db=database, audit=trail, policy=POLICY)
+    policy = POLICY if POLICY is not None else load_password_policy()
+    return ServiceContext(db=database, audit=trail, policy=policy)
 
 
 def sign_in(args: argparse.Namespace, ctx: ServiceContext) -> tuple[UserSession, str]:

@@ -374,3 +374,24 @@ def test_proof_pdf_carries_state_and_signature_manifestation(cli: Cli, tmp_path:
     assert page.returncode == 0
     decoded = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png").convert("L"))
     assert [d.symbology_identifier for d in decoded] == ["]d2"]
+
+
+def test_the_site_config_file_sets_the_password_policy(
+    db: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tmp_path / "labelstation.toml"
+    config.write_text("[password]\nmin_length = 20\n", encoding="utf-8")
+    monkeypatch.setenv("LABELSTATION_CONFIG", str(config))
+    monkeypatch.setenv(ENV_KEY_FILE, str(tmp_path / "audit.key"))
+    monkeypatch.setattr(user_cmd, "POLICY", None)  # read the site file, as in production
+    run = Cli(db.url.render_as_string(hide_password=False), capsys, monkeypatch)
+    argv = ("user", "init-admin", "--id", "admin", "--name", "Ada Admin", "--password-stdin")
+    assert run(*argv, stdin=["Fifteen-chars-1"]) == (
+        2,
+        "",
+        "labelstation: error: password: expected at least 20 characters, got 15\n",
+    )
+    assert run(*argv, stdin=["Twenty-characters-ok1"])[0] == 0

@@ -32,6 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from labelstation.errors import LabelStationError, RenderError
+from labelstation.render._raster import fitted_rgba, is_svg
 from labelstation.resources import font_path, resource_path
 from labelstation.symbols.geometry import HRI_FONT, hri_size_pt, row_heights
 from labelstation.template.displaylist import (
@@ -45,7 +46,7 @@ from labelstation.template.displaylist import (
     TextRun,
 )
 from labelstation.template.text import ascent_mm, line_height_mm
-from labelstation.units import pt_to_mm
+from labelstation.units import mm_to_dots, pt_to_mm
 
 WATERMARK = "PROOF — NOT FOR PRODUCTION"
 _FOOTER_PT = 5.0
@@ -384,21 +385,27 @@ def _symbol(canvas: Canvas, p: Symbol) -> None:
     canvas.restoreState()
 
 
+#: Resolution of an SVG image in a PDF: ReportLab has no SVG reader and resvg draws pixels, so
+#: an SVG is embedded as a raster this fine (finer than any label printer's 600 dpi at most).
+SVG_DPI = 600
+
+
 @cache
-def _reader(path: Path) -> ImageReader:
-    if path.suffix.lower() == ".svg":
-        raise RenderError(
-            f"image {str(path)!r}: SVG is not supported (no SVG rasteriser without Qt); "
-            "expected a PNG"
-        )
+def _reader(path: Path, w: float, h: float) -> ImageReader:
+    """The image at ``path`` for a ``w`` × ``h`` mm box; an SVG is rasterised at :data:`SVG_DPI`."""
+    if is_svg(path):
+        size = (max(1, mm_to_dots(w, SVG_DPI)), max(1, mm_to_dots(h, SVG_DPI)))
+        return ImageReader(fitted_rgba(path, size, name=str(path)))
     try:
         return ImageReader(str(path))
     except OSError as exc:  # pragma: no cover - ReportLab defers most reading to drawImage
-        raise RenderError(f"image {str(path)!r}: cannot be read ({exc}); expected a PNG") from exc
+        raise RenderError(
+            f"image {str(path)!r}: cannot be read ({exc}); expected a PNG or SVG"
+        ) from exc
 
 
 def _image(canvas: Canvas, p: Image) -> None:
-    reader = _reader(resource_path(p.resource))
+    reader = _reader(resource_path(p.resource), p.w, p.h)
     canvas.saveState()
     canvas.translate(p.x, p.y + p.h)
     canvas.scale(1, -1)

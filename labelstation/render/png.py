@@ -11,8 +11,9 @@ measured with (:func:`labelstation.template.text.load_font`), baseline ``ascent`
 :func:`~labelstation.symbols.geometry.module_dots` each. Rotated primitives are drawn upright in a
 tile and turned by a lossless transpose, so rotation never blurs a module.
 
-Images: PNG (and any raster Pillow reads) only. No SVG rasteriser is available without Qt
-(svglib/cairosvg are not dependencies), so an SVG resource is refused with a RenderError.
+Images: PNG (and any raster Pillow reads) and SVG, fitted by
+:func:`labelstation.render._raster.fitted_grey`, the same helper the ZPL ``^GF`` uses, so the
+preview shows the printer's dots.
 """
 
 from __future__ import annotations
@@ -262,9 +263,7 @@ def _thresholded(path: Path, size: tuple[int, int]) -> tuple[PILImage.Image, tup
 
     Returns the 1-bit tile and its offset inside the box (centred).
     """
-    grey, offset = fitted_grey(
-        path, size, name=str(path), svg_refusal="SVG is not supported by the raster renderer"
-    )
+    grey, offset = fitted_grey(path, size, name=str(path))
     mono = grey.point(lambda v: _INK if v < INK_BELOW else _NONE).convert("1")  # dark -> ink
     return mono, offset
 

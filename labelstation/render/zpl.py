@@ -654,7 +654,6 @@ def _graphic(resource: str, width: int, height: int) -> tuple[str, int, int]:
         resource_path(resource),
         (width, height),
         name=resource,
-        svg_refusal="SVG cannot be rasterised for ZPL",
     )
     # ZPL wants 1 = ink. Map ink to 255 *before* packing: mode "1" pads each row's last byte
     # with 0 bits, which must stay 0 (paper), or a width that is not a multiple of 8 would

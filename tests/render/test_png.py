@@ -249,19 +249,6 @@ def test_png_image_is_fitted_and_thresholded(tmp_path: object) -> None:
     assert abs(ink[3] - mm_to_dots(20, 300)) <= 1
 
 
-def test_svg_images_are_refused_with_a_clear_message(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "icon.svg"
-    path.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
-    with pytest.raises(RenderError) as caught:
-        render_png(_label(Image(1, 1, 5, 5, str(path))), 300)
-    assert str(caught.value) == (
-        f"image {str(path)!r}: SVG is not supported by the raster renderer (no SVG rasteriser "
-        "without Qt); expected a PNG"
-    )
-
-
 def test_missing_image_names_the_primitive() -> None:
     with pytest.raises(RenderError) as caught:
         render_png(_label(Image(1, 1, 5, 5, "icons/nope.png", key="logo")), 300)

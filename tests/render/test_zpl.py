@@ -457,7 +457,6 @@ def test_graphic_rows_pad_with_paper_not_ink(width_mm: float) -> None:
         resource_path("icons/lot.png"),
         (mm_to_dots(width_mm, 203), mm_to_dots(10, 203)),
         name="lot",
-        svg_refusal="",
     )
     pad = row_bytes * 8 - grey.width
     pad_mask = (1 << pad) - 1
@@ -468,17 +467,6 @@ def test_graphic_rows_pad_with_paper_not_ink(width_mm: float) -> None:
     assert zpl_box is not None
     assert png_box is not None
     assert zpl_box[2] <= png_box[2] + 1
-
-
-def test_svg_images_are_refused() -> None:
-    from labelstation.template.displaylist import Image
-
-    with pytest.raises(RenderError) as info:
-        render_zpl(_label(Image(5, 5, 10, 10, "icons/lot.svg")), 203)
-    assert str(info.value) == (
-        "image 'icons/lot.svg': SVG cannot be rasterised for ZPL (no SVG rasteriser without "
-        "Qt); expected a PNG"
-    )
 
 
 # --------------------------------------------------------------------------- stored formats

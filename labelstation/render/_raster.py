@@ -31,6 +31,9 @@ from labelstation.resources import font_ids, font_path
 #: Grey levels below this are ink.
 INK_BELOW = 128
 
+#: The family name inside the bundled ``sans`` font files (DejaVuSans*.ttf).
+_FAMILY = "DejaVu Sans"
+
 
 def is_svg(path: Path) -> bool:
     """Whether ``path`` names an SVG (by suffix, as templates name their resources)."""
@@ -53,7 +56,14 @@ def _svg(path: Path, name: str, size: tuple[int, int] | None) -> PILImage.Image:
             dpi=96.0,  # CSS px: resvg-py's default 0 turns "10mm" into a zero size
             skip_system_fonts=True,
             font_files=_font_files(),
-            sans_serif_family="DejaVu Sans",
+            # Every family falls back to the bundled font: without a default, resvg silently
+            # drops text whose font-family it lacks, and a label would lose a word unnoticed.
+            font_family=_FAMILY,
+            serif_family=_FAMILY,
+            sans_serif_family=_FAMILY,
+            monospace_family=_FAMILY,
+            cursive_family=_FAMILY,
+            fantasy_family=_FAMILY,
         )
         with PILImage.open(io.BytesIO(data)) as rendered:
             rendered.load()

@@ -138,6 +138,25 @@ def test_svg_keeps_its_aspect_ratio_centred_like_a_png(tmp_path: Path) -> None:
     assert all(abs(got - want) <= 1 for got, want in zip(box, expected, strict=True)), box
 
 
+@pytest.mark.parametrize("family", ["DejaVu Sans", "No Such Font", "serif", "monospace"])
+def test_svg_text_in_any_family_prints_in_the_bundled_font(family: str, tmp_path: Path) -> None:
+    """resvg drops text whose font it lacks; every family must fall back to the bundled
+    DejaVu Sans instead, Unicode included, so no word silently disappears from a label."""
+    text = "LOT Ωλ€ ß é #-/"
+    path = tmp_path / "text.svg"
+    path.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 100">'
+        f'<text x="10" y="70" font-family="{family}" font-size="50">{text}</text></svg>',
+        encoding="utf-8",
+    )
+    reference = tmp_path / "reference.svg"
+    reference.write_text(path.read_text("utf-8").replace(family, "DejaVu Sans"), encoding="utf-8")
+    got, _ = fitted_grey(path, (400, 100), name="text.svg")
+    want, _ = fitted_grey(reference, (400, 100), name="reference.svg")
+    assert _ink(want).getbbox() is not None
+    assert got.tobytes() == want.tobytes()
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

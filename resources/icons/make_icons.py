@@ -6,17 +6,19 @@ number, 5.1.3 date of manufacture); they are approximations, not copies of the s
 artwork. Check them against the standard before relying on them on a regulated label.
 
 Run from the repository root: ``.venv/bin/python resources/icons/make_icons.py``. Each symbol is
-described once on a 100 × 100 grid, so the SVG (for PDF) and the PNG (for raster and ZPL) match.
+described once on a 100 × 100 grid as SVG; the PNG is that SVG rasterised by the renderers' own
+SVG path (resvg), so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
+
+from labelstation.render._raster import fitted_rgba
 
 HERE = Path(__file__).resolve().parent
-FONT = HERE.parent / "fonts" / "DejaVuSans-Bold.ttf"
 PNG_PX = 400  # 100-unit grid drawn at 4 px per unit
 STROKE = 6
 
@@ -74,30 +76,16 @@ def _svg(shapes: list[Shape]) -> str:
     )
 
 
-def _png(shapes: list[Shape]) -> Image.Image:
-    scale = PNG_PX / 100
-    image = Image.new("LA", (PNG_PX, PNG_PX), (255, 0))
-    draw = ImageDraw.Draw(image)
-    width = round(STROKE * scale)
-    for kind, arg in shapes:
-        if kind.startswith("polygon"):
-            points = [(x * scale, y * scale) for x, y in arg]  # type: ignore[attr-defined]
-            fill = (0, 255) if kind == "polygon-filled" else None
-            draw.polygon(points, fill=fill, outline=(0, 255), width=width)
-        elif kind == "rect":
-            x0, y0, x1, y1 = (v * scale for v in arg)  # type: ignore[attr-defined]
-            draw.rectangle((x0, y0, x1, y1), outline=(0, 255), width=width)
-        else:
-            size = 30 if len(str(arg)) > 2 else 36
-            font = ImageFont.truetype(str(FONT), round(size * scale))
-            draw.text((50 * scale, 50 * scale), str(arg), font=font, fill=(0, 255), anchor="mm")
-    return image
+def _png(svg: Path) -> Image.Image:
+    """Rasterise the SVG just written with the renderers' own SVG path, so PNG and SVG match."""
+    return fitted_rgba(svg, (PNG_PX, PNG_PX), name=svg.name).convert("LA")
 
 
 def main() -> None:
     for name, shapes in SYMBOLS.items():
-        (HERE / f"{name}.svg").write_text(_svg(shapes), encoding="utf-8")
-        _png(shapes).save(HERE / f"{name}.png", optimize=True)
+        svg = HERE / f"{name}.svg"
+        svg.write_text(_svg(shapes), encoding="utf-8")
+        _png(svg).save(HERE / f"{name}.png", optimize=True)
         print(f"wrote {name}.svg and {name}.png")
 
 

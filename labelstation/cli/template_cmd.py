@@ -24,6 +24,7 @@ from labelstation.security.esign import Signature, manifestation
 from labelstation.security.session import UserSession
 from labelstation.services import templates
 from labelstation.services.context import ServiceContext
+from labelstation.services.lifecycle import State
 from labelstation.services.templates import TemplateDiff
 from labelstation.template import Template, layout, load_data, load_template
 from labelstation.template.canonical import canonical_json
@@ -237,7 +238,7 @@ def _proof(ctx: ServiceContext, session: UserSession, _pw: str, args: argparse.N
     versions = templates.list_versions(ctx, session, args.id)
     wanted = args.version if args.version is not None else max(v.version for v in versions)
     version = next(v for v in versions if v.version == wanted)
-    approved = version.approval is not None and version.state.value == "approved"
+    approved = version.approval is not None and version.state is State.APPROVED
     display_list = layout(
         template, load_data(args.data), dpi=args.dpi, version=str(wanted) if approved else ""
     )

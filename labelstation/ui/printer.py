@@ -180,12 +180,19 @@ class QtPrinterPanel(QGroupBox):
 
     # -- actions (I/O on worker threads) -------------------------------------------------
 
-    def _in_background(self, what: str, work: Callable[[], str]) -> None:
+    def _on_printer(self, what: str, work: Callable[[PrinterDriver], str]) -> None:
+        """Run ``work`` on its own link to the printer, on a worker thread; report its message."""
+
         def run() -> None:
             try:
-                self._bridge.message.emit(work())
+                driver = self._connect()
+                try:
+                    message = work(driver)
+                finally:
+                    driver.close()
             except LabelStationError as exc:
-                self._bridge.message.emit(f"{what} failed: {exc}")
+                message = f"{what} failed: {exc}"
+            self._bridge.message.emit(message)
 
         self.message.setText(f"{what} …")
         threading.Thread(target=run, name=f"printer-{what}", daemon=True).start()
@@ -198,31 +205,23 @@ class QtPrinterPanel(QGroupBox):
             return
         data = dict(self._preview.data)
 
-        def work() -> str:
-            driver = self._connect()
-            try:
-                result = print_test_label(driver, template, data)
-            finally:
-                driver.close()
+        def work(driver: PrinterDriver) -> str:
+            result = print_test_label(driver, template, data)
             return (
                 f"Test print sent to {result.identity.model} ({result.identity.dpi} dpi): "
                 f"{result.bytes_sent:,} bytes including fonts."
             )
 
-        self._in_background("Test print", work)
+        self._on_printer("Test print", work)
 
     def resume(self) -> None:
         """Send ``~PS`` (the operator fixed the cause of a pause)."""
 
-        def work() -> str:
-            driver = self._connect()
-            try:
-                driver.resume()
-            finally:
-                driver.close()
+        def work(driver: PrinterDriver) -> str:
+            driver.resume()
             return "Resume sent."
 
-        self._in_background("Resume", work)
+        self._on_printer("Resume", work)
 
     def _inject(self, fault: str) -> None:
         assert self._simulator is not None
